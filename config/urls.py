@@ -1,0 +1,42 @@
+"""Root URLs. Tenant pages live under /c/<convener_slug>/, tenant API under /api/v1/c/<convener_slug>/."""
+
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from partnerships import views as core_views
+from partnerships.api.views import MeView
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+tenant_pages = [
+    path("", include("partnerships.urls")),
+]
+tenant_api = [
+    path("", include("partnerships.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.EntryView.as_view(), name="home"),
+    path("workspaces/", core_views.WorkspacePickerView.as_view(), name="workspace-picker"),
+    path("invitations/<str:token>/", core_views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("accounts/", include("allauth.urls")),
+    path("c/<slug:convener_slug>/", include(tenant_pages)),
+    # API
+    path("api/v1/me/", MeView.as_view(), name="api-me"),
+    path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("api/v1/c/<slug:convener_slug>/", include(tenant_api)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
+]
+
+admin.site.site_header = "Partnership Portal operations"
+admin.site.site_title = "Partnership Portal operations"

@@ -1,0 +1,1 @@
+"""Participants, funding-stream enrollments, consent, services, placements (the case-manager issue)."""

@@ -1,0 +1,68 @@
+"""The API side of tenancy: one base resolves the convener and membership and checks the role per action.
+
+Handlers receive ``self.convener`` and ``self.membership``, never a slug. Non-members get 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from partnerships.models import Convener, Membership
+from partnerships.permissions import Action, can
+from partnerships.selectors import tenant_resolve
+
+
+class TenantAPIMixin:
+    """Mix into any DRF view. ``permissions`` maps a viewset action (or HTTP method) to an Action."""
+
+    permissions: ClassVar[dict[str, Action]] = {}
+    # The tenant-owned model the ``pk`` URL kwarg refers to (read by the isolation harness).
+    tenant_model: ClassVar[type | None] = None
+    convener: Convener
+    membership: Membership
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication happens here
+        convener_slug = kwargs.get("convener_slug") or self.kwargs.get("convener_slug")  # type: ignore[attr-defined]
+        self.convener, self.membership = tenant_resolve(user=request.user, convener_slug=convener_slug)
+        key = getattr(self, "action", None) or request.method
+        action = self.permissions.get(key) or self.permissions.get(request.method or "")
+        if action is None:
+            raise exceptions.MethodNotAllowed(request.method or "")
+        if not can(self.membership, action):
+            raise exceptions.PermissionDenied("Your role in this workspace cannot do that.")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        if hasattr(self, "convener"):
+            context.update(convener=self.convener, membership=self.membership)
+        return context
+
+
+class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
+    """A viewset whose queryset always comes from a selector that takes the tenant."""
+
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> Any:
+        raise NotImplementedError("Tenant viewsets build their queryset from a selector")
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus Django's ValidationError from services as a 400 with field errors."""
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

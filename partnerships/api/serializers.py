@@ -1,0 +1,108 @@
+"""Serializers for the tenant core API. Input serializers validate shape; services enforce the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from partnerships.models import AuditEvent, Invitation, Membership, Organization, Partnership
+from partnerships.roles import Role
+
+
+class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A pk field whose choices are the current tenant's rows only ("not found" for anyone else's)."""
+
+    default_error_messages = {
+        "does_not_exist": "No such object in this workspace: {pk_value}.",
+        "incorrect_type": "Expected an id number, got {data_type}.",
+    }
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        return self.model.objects.for_convener(self.context["convener"])  # type: ignore[attr-defined]
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "org_type"]
+
+
+class PartnershipBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["id", "name"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "org_type", "size_band", "naics_code", "website", "city", "state",
+                  "member_count", "created_at"]
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["id", "name", "industry_naics", "industry_label", "region", "state", "status",
+                  "start_date", "summary", "created_at"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    organization = OrganizationBriefSerializer(read_only=True)
+    partnerships = PartnershipBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "full_name", "role", "organization", "partnerships", "is_active", "created_at"]
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    organization = TenantPrimaryKeyField(Organization, required=False, allow_null=True)
+    partnerships = TenantPrimaryKeyField(Partnership, many=True, required=False)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    organization = OrganizationBriefSerializer(read_only=True)
+    partnerships = PartnershipBriefSerializer(many=True, read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "organization", "partnerships", "status", "invited_by",
+                  "created_at", "expires_at", "accepted_at", "revoked_at"]
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    organization = TenantPrimaryKeyField(Organization, required=False, allow_null=True)
+    partnerships = TenantPrimaryKeyField(Partnership, many=True, required=False)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "occurred_at", "actor_email", "action", "target_type", "target_id", "target_label",
+                  "source", "metadata"]
+
+
+class MeMembershipSerializer(serializers.ModelSerializer):
+    convener_slug = serializers.CharField(source="convener.slug")
+    convener_name = serializers.CharField(source="convener.name")
+    organization = OrganizationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["convener_slug", "convener_name", "role", "organization"]

@@ -1,0 +1,18 @@
+"""App config for the tenant core."""
+
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger("partnerships")
+
+
+class PartnershipsConfig(AppConfig):
+    name = "partnerships"
+    verbose_name = "Tenancy, partnerships and councils"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(settings, "REDIS_URL", ""):
+            logger.warning("REDIS_URL is not set: Celery tasks run eagerly, in-process (no worker needed).")

@@ -1,0 +1,66 @@
+"""The one place that says which role may do which action (DOMAIN.md §2).
+
+Views and API endpoints declare the action each HTTP method (or API action) performs; the tenant base
+classes call ``require``. Object-level visibility (an employer's own entries, a case manager's own
+participants, a funder's granted partnerships) lives in the selectors, which take the membership.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from partnerships.roles import Role
+
+if TYPE_CHECKING:
+    from partnerships.models import Membership
+
+
+class Action(StrEnum):
+    HOME_VIEW = "home.view"
+    MEMBER_VIEW = "member.view"
+    MEMBER_MANAGE = "member.manage"
+    INVITATION_VIEW = "invitation.view"
+    INVITATION_MANAGE = "invitation.manage"
+    ORGANIZATION_VIEW = "organization.view"
+    ORGANIZATION_MANAGE = "organization.manage"
+    PARTNERSHIP_VIEW = "partnership.view"
+    PARTNERSHIP_MANAGE = "partnership.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+ALL_ROLES = frozenset(Role)
+CONVENER = frozenset({Role.CONVENER_ADMIN, Role.CONVENER_STAFF})
+ADMIN = frozenset({Role.CONVENER_ADMIN})
+
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.HOME_VIEW: ALL_ROLES,
+    Action.MEMBER_VIEW: CONVENER,
+    Action.MEMBER_MANAGE: ADMIN,
+    Action.INVITATION_VIEW: ADMIN,
+    Action.INVITATION_MANAGE: ADMIN,
+    Action.ORGANIZATION_VIEW: CONVENER,
+    Action.ORGANIZATION_MANAGE: CONVENER,
+    # Every role sees partnerships; which ones is narrowed by selectors.partnership_list.
+    Action.PARTNERSHIP_VIEW: ALL_ROLES,
+    Action.PARTNERSHIP_MANAGE: CONVENER,
+    Action.AUDIT_VIEW: ADMIN,
+}
+
+
+def can(membership: Membership | None, action: Action | str) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    return membership.role in POLICY[Action(action)]
+
+
+def require(membership: Membership | None, action: Action | str) -> None:
+    if not can(membership, action):
+        raise PermissionDenied("Your role in this workspace cannot do that.")
+
+
+def allowed_actions(membership: Membership | None) -> frozenset[str]:
+    """Every action the membership may take, for templates (``{% if 'member.manage' in can %}``)."""
+    return frozenset(a.value for a in Action if can(membership, a))

@@ -1,0 +1,154 @@
+"""Reads for the tenant core. Every function takes the tenant; "missing" and "someone else's" are one 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from partnerships.models import (
+    AuditEvent,
+    Convener,
+    Invitation,
+    Membership,
+    Organization,
+    Partnership,
+    User,
+    hash_invitation_token,
+)
+from partnerships.roles import Role
+
+
+def tenant_resolve(*, user: User, convener_slug: str) -> tuple[Convener, Membership]:
+    """The convener named in the URL and the caller's active membership in it, or 404 for both cases."""
+    membership = (
+        Membership.unscoped.select_related("convener", "organization", "user")
+        .filter(user=user, is_active=True, convener__slug=convener_slug, convener__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace")
+    return membership.convener, membership
+
+
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
+    """The user's own active memberships across conveners (the workspace picker). Cross-tenant by design:
+    it only ever returns rows that belong to ``user``."""
+    return (
+        Membership.unscoped.select_related("convener", "organization")
+        .filter(user=user, is_active=True, convener__is_active=True)
+        .order_by("convener__name")
+    )
+
+
+def membership_list(
+    *, convener: Convener, role: str | None = None, search: str | None = None, include_inactive: bool = True
+) -> QuerySet[Membership]:
+    qs = (
+        Membership.objects.for_convener(convener)
+        .select_related("user", "organization")
+        .prefetch_related("partnerships")
+        .order_by("-is_active", "user__email")
+    )
+    if role:
+        qs = qs.filter(role=role)
+    if search:
+        qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def membership_get(*, convener: Convener, membership_id: int) -> Membership:
+    membership = membership_list(convener=convener).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member")
+    return membership
+
+
+def invitation_list(*, convener: Convener, status: str | None = None) -> QuerySet[Invitation]:
+    from django.utils import timezone
+
+    qs = (
+        Invitation.objects.for_convener(convener)
+        .select_related("organization", "invited_by", "accepted_by")
+        .prefetch_related("partnerships")
+    )
+    now = timezone.now()
+    if status == Invitation.Status.PENDING:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    elif status == Invitation.Status.ACCEPTED:
+        qs = qs.filter(accepted_at__isnull=False)
+    elif status == Invitation.Status.REVOKED:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+    elif status == Invitation.Status.EXPIRED:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+    return qs
+
+
+def invitation_get(*, convener: Convener, invitation_id: int) -> Invitation:
+    invitation = invitation_list(convener=convener).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link points at. The token is the tenant key here, so this is the one unscoped read
+    of invitations; it matches on the token's hash only."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        Invitation.unscoped.select_related("convener", "organization")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+
+
+def organization_list(
+    *, convener: Convener, org_type: str | None = None, search: str | None = None
+) -> QuerySet[Organization]:
+    qs = Organization.objects.for_convener(convener).annotate(member_count=Count("memberships", distinct=True))
+    if org_type:
+        qs = qs.filter(org_type=org_type)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs.order_by("name")
+
+
+def organization_get(*, convener: Convener, organization_id: int) -> Organization:
+    organization = organization_list(convener=convener).filter(pk=organization_id).first()
+    if organization is None:
+        raise Http404("No such organization")
+    return organization
+
+
+def partnership_list(*, convener: Convener, membership: Membership) -> QuerySet[Partnership]:
+    """Partnerships the membership may see: all of them for convener staff, granted ones for funders."""
+    qs = Partnership.objects.for_convener(convener)
+    if membership.role == Role.FUNDER:
+        qs = qs.filter(funder_memberships=membership)
+    return qs.order_by("name")
+
+
+def partnership_get(*, convener: Convener, membership: Membership, partnership_id: int) -> Partnership:
+    partnership = partnership_list(convener=convener, membership=membership).filter(pk=partnership_id).first()
+    if partnership is None:
+        raise Http404("No such partnership")
+    return partnership
+
+
+def audit_event_list(*, convener: Convener, action: str | None = None) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.for_convener(convener).select_related("actor")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    return qs
+
+
+def tenant_counts(*, convener: Convener) -> dict[str, int]:
+    """Headline counts for a convener's home page, each one query."""
+    return {
+        "members": Membership.objects.for_convener(convener).filter(is_active=True).count(),
+        "partnerships": Partnership.objects.for_convener(convener).count(),
+        "organizations": Organization.objects.for_convener(convener).count(),
+        "pending_invitations": invitation_list(convener=convener, status=Invitation.Status.PENDING).count(),
+    }

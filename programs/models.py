@@ -1,0 +1,1 @@
+"""Programs, cohorts and outcome reports (the programs and outcomes issues)."""
