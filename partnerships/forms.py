@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -11,11 +12,24 @@ from partnerships.models import Convener, Membership, Organization, Partnership
 from partnerships.roles import ROLE_ORGANIZATION_TYPES, Role
 
 
+class OrganizationSelect(forms.Select):
+    """Marks each option with its organization type, so the page can offer only the ones a role allows."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-type"] = instance.org_type
+        return option
+
+
 class _TenantBindingForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=[("", "Choose a role…"), *Role.choices])
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         required=False,
+        widget=OrganizationSelect,
+        empty_label="Choose an organization…",
         help_text="Required for employer representatives, case managers, training provider staff and funders.",
     )
     partnerships = forms.ModelMultipleChoiceField(
@@ -35,7 +49,9 @@ class _TenantBindingForm(forms.Form):
         partnership_field.queryset = Partnership.objects.for_convener(convener).order_by("name")
         # The browser script shows only the organizations a chosen role can be bound to.
         self.fields["role"].widget.attrs["data-role-select"] = "true"
-        self.role_org_types = {role: sorted(types) for role, types in ROLE_ORGANIZATION_TYPES.items()}
+        self.role_org_types_json = json.dumps(
+            {str(role): sorted(types) for role, types in ROLE_ORGANIZATION_TYPES.items()}
+        )
 
 
 class InvitationForm(_TenantBindingForm):

@@ -130,7 +130,22 @@ class TenantQuerySet(models.QuerySet):
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
-    """Default manager of tenant-owned models: fails closed."""
+    """Default manager of tenant-owned models: fails closed.
+
+    Django builds related managers (``partnership.memberships``, ``membership.partnerships``) and their
+    prefetches as subclasses of this class with ``self.instance`` set; those are pinned to the instance's
+    convener. A prefetch across rows of several tenants therefore only finds the first tenant's related
+    rows: it fails closed rather than leaking.
+    """
+
+    def get_queryset(self) -> TenantQuerySet:
+        qs = super().get_queryset()
+        instance = getattr(self, "instance", None)
+        if instance is not None:
+            pinned = _convener_id_of(instance)
+            if pinned is not None:
+                qs = qs.for_convener(pinned)
+        return qs
 
 
 class TenantOwnedModel(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -156,6 +157,9 @@ class PeopleView(TenantViewMixin, TemplateView):
 class InvitationCreateView(TenantView):
     template_name = "partnerships/invitation_form.html"
     permissions = {"GET": Action.INVITATION_MANAGE, "POST": Action.INVITATION_MANAGE}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(invitation_ttl_days=settings.INVITATION_TTL_DAYS, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = InvitationForm(convener=self.convener, initial={"role": request.GET.get("role", "")})

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnerships.models import AuditEvent, Invitation, Membership, Organization, Partnership
 from partnerships.roles import Role
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A pk field whose choices are the current tenant's rows only ("not found" for anyone else's)."""
 
