@@ -234,3 +234,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Forms: Bootstrap rendering, no green "valid" decoration on fields that were fine
+# ---------------------------------------------------------------------------
+BOOTSTRAP5 = {"success_css_class": "", "set_placeholder": False}
