@@ -6,7 +6,7 @@ membership. Viewing, adding, changing and deleting a tenant row each write an Au
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -21,16 +21,17 @@ from partnerships.tenancy import TenantOwnedModel
 
 def operator_convener_ids(request: HttpRequest) -> QuerySet[Any] | None:
     """None means all conveners (superuser)."""
-    if request.user.is_superuser:
+    user = request.user
+    if user.is_superuser:
         return None
-    return Membership.unscoped.filter(
-        user_id=request.user.pk, role=Role.CONVENER_ADMIN, is_active=True
-    ).values("convener_id")
+    if not isinstance(user, User):
+        return Membership.unscoped.none().values("convener_id")
+    return Membership.unscoped.filter(user=user, role=Role.CONVENER_ADMIN, is_active=True).values("convener_id")
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
-    list_filter: Any = ("convener",)
-    list_select_related = ("convener",)
+    list_filter: ClassVar[Any] = ("convener",)
+    list_select_related: ClassVar[Any] = ("convener",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = self.model.unscoped.select_related("convener")  # type: ignore[attr-defined]
@@ -139,7 +140,9 @@ class MembershipAdmin(TenantScopedAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(TenantScopedAdmin):
-    list_display = ["email", "role", "organization", "created_at", "expires_at", "accepted_at", "revoked_at", "convener"]
+    list_display = [
+        "email", "role", "organization", "created_at", "expires_at", "accepted_at", "revoked_at", "convener",
+    ]
     list_filter = ["convener", "role"]
     readonly_fields = ["token_hash", "accepted_at", "accepted_by"]
     search_fields = ["email"]

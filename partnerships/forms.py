@@ -23,9 +23,14 @@ class OrganizationSelect(forms.Select):
         return option
 
 
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:  # type: ignore[override]
+        return f"{obj.name} — {obj.get_org_type_display()}"
+
+
 class _TenantBindingForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role…"), *Role.choices])
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChoiceField(
         queryset=Organization.objects.none(),
         required=False,
         widget=OrganizationSelect,
@@ -44,7 +49,6 @@ class _TenantBindingForm(forms.Form):
         self.convener = convener
         org_field: forms.ModelChoiceField = self.fields["organization"]  # type: ignore[assignment]
         org_field.queryset = Organization.objects.for_convener(convener).order_by("name")
-        org_field.label_from_instance = lambda o: f"{o.name} — {o.get_org_type_display()}"
         partnership_field: forms.ModelMultipleChoiceField = self.fields["partnerships"]  # type: ignore[assignment]
         partnership_field.queryset = Partnership.objects.for_convener(convener).order_by("name")
         # The browser script shows only the organizations a chosen role can be bound to.
@@ -64,7 +68,9 @@ class InvitationForm(_TenantBindingForm):
 
 
 class MembershipForm(_TenantBindingForm):
-    is_active = forms.BooleanField(required=False, label="Active", help_text="Inactive members cannot sign in to this workspace.")
+    is_active = forms.BooleanField(
+        required=False, label="Active", help_text="Inactive members cannot sign in to this workspace."
+    )
 
     @classmethod
     def for_membership(cls, membership: Membership, data: Any = None) -> MembershipForm:
@@ -99,7 +105,8 @@ class AcceptInvitationForm(forms.Form):
             from partnerships.models import User
 
             try:
-                password_validation.validate_password(p1, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+                password_validation.validate_password(p1, candidate)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -18,8 +19,15 @@ from partnerships.models import (
 from partnerships.roles import Role
 
 
-def tenant_resolve(*, user: User, convener_slug: str) -> tuple[Convener, Membership]:
+def _clean_text(value: str | None) -> str | None:
+    """Free text from a URL, minus NUL characters: PostgreSQL refuses them (a 500 instead of no match)."""
+    return value.replace("\x00", "") if value else value
+
+
+def tenant_resolve(*, user: User | AnonymousUser, convener_slug: str) -> tuple[Convener, Membership]:
     """The convener named in the URL and the caller's active membership in it, or 404 for both cases."""
+    if not isinstance(user, User):
+        raise Http404("No such workspace")
     membership = (
         Membership.unscoped.select_related("convener", "organization", "user")
         .filter(user=user, is_active=True, convener__slug=convener_slug, convener__is_active=True)
@@ -51,6 +59,7 @@ def membership_list(
     )
     if role:
         qs = qs.filter(role=role)
+    search = _clean_text(search)
     if search:
         qs = qs.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
     if not include_inactive:
@@ -110,6 +119,7 @@ def organization_list(
     qs = Organization.objects.for_convener(convener).annotate(member_count=Count("memberships", distinct=True))
     if org_type:
         qs = qs.filter(org_type=org_type)
+    search = _clean_text(search)
     if search:
         qs = qs.filter(name__icontains=search)
     return qs.order_by("name")
@@ -139,6 +149,7 @@ def partnership_get(*, convener: Convener, membership: Membership, partnership_i
 
 def audit_event_list(*, convener: Convener, action: str | None = None) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.for_convener(convener).select_related("actor")
+    action = _clean_text(action)
     if action:
         qs = qs.filter(action__startswith=action)
     return qs

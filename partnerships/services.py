@@ -26,7 +26,13 @@ from partnerships.models import (
     default_invitation_expiry,
     hash_invitation_token,
 )
-from partnerships.roles import ROLE_ORGANIZATION_TYPES, Role, role_needs_organization, role_needs_partnerships
+from partnerships.roles import (
+    ROLE_ORGANIZATION_TYPES,
+    OrganizationType,
+    Role,
+    role_needs_organization,
+    role_needs_partnerships,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -57,8 +63,7 @@ def _validate_role_binding(
             errors["organization"] = [
                 f"{organization.name} is a {organization.get_org_type_display().lower()}; "
                 f"a {Role(role).label.lower()} needs one of: "
-                + ", ".join(sorted(label for value, label in organization._meta.get_field('org_type').choices
-                                   if value in allowed))
+                + ", ".join(sorted(OrganizationType(value).label for value in allowed))
                 + "."
             ]
     elif role in Role.values and organization is not None:
@@ -252,6 +257,66 @@ def _active_admin_count(convener: Convener) -> int:
     return Membership.objects.for_convener(convener).filter(role=Role.CONVENER_ADMIN, is_active=True).count()
 
 
+def membership_grant(
+    *,
+    convener: Convener,
+    actor: User | None,
+    user: User,
+    role: str,
+    organization: Organization | None = None,
+    partnerships: Iterable[Partnership] = (),
+) -> Membership:
+    """Give ``user`` a role in ``convener`` without an invitation (demo seeding, operator support).
+
+    Granting exactly what the user already holds changes nothing and writes no audit row, so callers
+    such as ``seed_demo`` can run it again and again.
+    """
+    partnership_list = _validate_role_binding(
+        convener=convener, role=role, organization=organization, partnerships=partnerships
+    )
+    organization_id = organization.pk if organization else None
+    wanted_partnership_ids = {p.pk for p in partnership_list}
+    with transaction.atomic():
+        membership = Membership.objects.for_convener(convener).select_for_update().filter(user=user).first()
+        if membership is not None:
+            unchanged = (
+                membership.role == role
+                and membership.organization_id == organization_id
+                and membership.is_active
+                and set(membership.partnerships.values_list("pk", flat=True)) == wanted_partnership_ids
+            )
+            if unchanged:
+                return membership
+            if (
+                membership.role == Role.CONVENER_ADMIN
+                and membership.is_active
+                and role != Role.CONVENER_ADMIN
+                and _active_admin_count(convener) <= 1
+            ):
+                raise ValidationError(
+                    "A workspace needs at least one active convener admin. Promote someone else first."
+                )
+            membership.role = role
+            membership.organization = organization
+            membership.is_active = True
+            membership.save(update_fields=["role", "organization", "is_active"])
+            created = False
+        else:
+            membership = Membership.objects.create(
+                convener=convener, user=user, role=role, organization=organization
+            )
+            created = True
+        membership.partnerships.set(partnership_list)
+        audit_record(
+            convener=convener,
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            metadata={"role": role, "organization_id": organization_id, "created": created},
+        )
+    return membership
+
+
 def membership_update(
     *,
     convener: Convener,
@@ -273,7 +338,11 @@ def membership_update(
     if losing_admin and _active_admin_count(convener) <= 1:
         raise ValidationError("A workspace needs at least one active convener admin. Promote someone else first.")
     with transaction.atomic():
-        before = {"role": membership.role, "organization_id": membership.organization_id, "is_active": membership.is_active}
+        before = {
+            "role": membership.role,
+            "organization_id": membership.organization_id,
+            "is_active": membership.is_active,
+        }
         membership.role = role
         membership.organization = organization
         membership.is_active = is_active
@@ -281,8 +350,14 @@ def membership_update(
         membership.partnerships.set(partnership_list)
         audit_record(
             convener=convener, actor=actor, action="membership.update", target=membership,
-            metadata={"before": before, "after": {"role": role, "organization_id": organization.pk if organization else None,
-                                                  "is_active": is_active}},
+            metadata={
+                "before": before,
+                "after": {
+                    "role": role,
+                    "organization_id": organization.pk if organization else None,
+                    "is_active": is_active,
+                },
+            },
         )
     return membership
 
@@ -290,7 +365,9 @@ def membership_update(
 # ---------------------------------------------------------------------------
 # Organizations and partnerships (the convener issue extends these)
 # ---------------------------------------------------------------------------
-def organization_create(*, convener: Convener, actor: User | None, name: str, org_type: str, **fields: object) -> Organization:
+def organization_create(
+    *, convener: Convener, actor: User | None, name: str, org_type: str, **fields: object
+) -> Organization:
     organization = Organization(convener=convener, name=name.strip(), org_type=org_type, **fields)
     organization.full_clean()
     with transaction.atomic():

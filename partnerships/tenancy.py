@@ -43,7 +43,7 @@ class TenantQuerySet(models.QuerySet):
     _convener_id: int | None = None
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # private in django-stubs
         clone._convener_id = self._convener_id
         return clone
 
@@ -155,8 +155,9 @@ class TenantOwnedModel(models.Model):
         "partnerships.Convener", on_delete=models.PROTECT, related_name="+", db_index=True
     )
 
+    # Declaration order matters: the first manager is the default one, and it must fail closed.
     objects = TenantManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012 (a manager, though ruff takes it for a field)
 
     class Meta:
         abstract = True

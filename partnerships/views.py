@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -140,17 +139,18 @@ class PeopleView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         role = self.request.GET.get("role") or None
         search = self.request.GET.get("q") or None
-        context["members"] = _page(self.request, selectors.membership_list(convener=self.convener, role=role, search=search))
+        members = selectors.membership_list(convener=self.convener, role=role, search=search)
+        context["members"] = _page(self.request, members)
         context["role_choices"] = Role.choices
         context["role_filter"] = role or ""
         context["search"] = search or ""
         if "invitation.view" in context["can"]:
             context["invitations"] = selectors.invitation_list(
                 convener=self.convener, status=Invitation.Status.PENDING)
-            context["closed_invitations"] = [
-                i for i in selectors.invitation_list(convener=self.convener).exclude(
-                    pk__in=context["invitations"].values("pk"))[:10]
-            ]
+            closed = selectors.invitation_list(convener=self.convener).exclude(
+                pk__in=context["invitations"].values("pk")
+            )
+            context["closed_invitations"] = list(closed[:10])
         return context
 
 

@@ -126,7 +126,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partnership Portal] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)

@@ -33,7 +33,7 @@ class TenantAPIMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication happens here
         convener_slug = kwargs.get("convener_slug") or self.kwargs.get("convener_slug")  # type: ignore[attr-defined]
         self.convener, self.membership = tenant_resolve(user=request.user, convener_slug=convener_slug)
-        key = getattr(self, "action", None) or request.method
+        key: str = getattr(self, "action", None) or request.method or ""
         action = self.permissions.get(key) or self.permissions.get(request.method or "")
         if action is None:
             raise exceptions.MethodNotAllowed(request.method or "")

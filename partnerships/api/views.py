@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -61,13 +63,16 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     @extend_schema(request=s.MembershipUpdateSerializer, responses=s.MembershipSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
+        if not isinstance(request.data, Mapping):
+            # A JSON array, string or null body: a 400 like any serializer gives, not a TypeError (500).
+            raise ValidationError({"non_field_errors": ["Invalid data. Expected an object."]})
         data = {"role": membership.role, "organization": membership.organization_id,
                 "partnerships": [p.pk for p in membership.partnerships.all()],
                 "is_active": membership.is_active, **request.data}
         serializer = s.MembershipUpdateSerializer(data=data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         membership = services.membership_update(
-            convener=self.convener, actor=request.user, membership=membership, **serializer.validated_data
+            convener=self.convener, actor=self.membership.user, membership=membership, **serializer.validated_data
         )
         return Response(s.MembershipSerializer(membership).data)
 
@@ -96,21 +101,21 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         serializer = s.InvitationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         invitation = services.invitation_create(
-            convener=self.convener, actor=request.user, request=request, **serializer.validated_data
+            convener=self.convener, actor=self.membership.user, request=request, **serializer.validated_data
         )
         return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Revoke the invitation; its link stops working. The record is kept for the audit trail."""
-        services.invitation_revoke(convener=self.convener, actor=request.user, invitation=self.get_object())
+        services.invitation_revoke(convener=self.convener, actor=self.membership.user, invitation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invitation = services.invitation_resend(
-            convener=self.convener, actor=request.user, invitation=self.get_object(), request=request
+            convener=self.convener, actor=self.membership.user, invitation=self.get_object(), request=request
         )
         return Response(s.InvitationSerializer(invitation).data)
 

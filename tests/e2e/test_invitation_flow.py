@@ -18,7 +18,9 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture
 def atlanta():
-    convener = services.convener_create(name="WorkSource Metro Atlanta", slug="metro-atlanta", region="Metro Atlanta, GA")
+    convener = services.convener_create(
+        name="WorkSource Metro Atlanta", slug="metro-atlanta", region="Metro Atlanta, GA"
+    )
     admin = User.objects.create_user("admin@atlanta.example", PASSWORD, full_name="Avery Admin")
     EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
     Membership.objects.for_convener(convener).create(convener=convener, user=admin, role=Role.CONVENER_ADMIN)

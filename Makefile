@@ -1,0 +1,64 @@
+# Partnership Portal: the commands a newcomer needs. A fresh clone needs only python3 (3.11+) and make.
+#
+#   make run    install, migrate, seed the demo data, print the demo logins, serve on 127.0.0.1:8000
+#   make test   install, run the test suite (SQLite unless DATABASE_URL points at PostgreSQL)
+#   make lint   ruff and mypy
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+LOCAL  := DJANGO_SETTINGS_MODULE=config.settings.local
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint browser clean
+
+help:
+	@echo "make run      install, migrate, seed the demo, then serve http://$(HOST):$(PORT)"
+	@echo "make test     run the test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make lint     ruff check and mypy"
+	@echo "make browser  install Chromium for the browser tests (root, Debian/Ubuntu)"
+	@echo "make clean    remove the virtualenv, caches and the local database"
+
+install: $(STAMP)
+
+# Reinstalled only when pyproject.toml (the pinned dependencies) changes.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create $(VENV) with '$(PYTHON) -m venv'."; \
+	  echo "On Debian/Ubuntu: apt-get install python3-venv (Python 3.11 or newer is required)."; \
+	  rm -rf $(VENV); exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@touch $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(LOCAL) $(PY) manage.py migrate --noinput -v 0
+	$(LOCAL) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Open http://$(HOST):$(PORT)  (sign in with a demo login above; Ctrl-C stops the server)"
+	@echo ""
+	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	@mkdir -p var
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+# Headless Chromium for the browser tests (tests marked "browser" skip without it, except on CI).
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "Chromium is installed: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+	  echo "Install Chromium as root: apt-get install chromium chromium-driver"; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info var/db.sqlite3 var/test.sqlite3
