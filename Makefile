@@ -61,4 +61,4 @@ browser:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info var/db.sqlite3 var/test.sqlite3
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info var/db.sqlite3 var/test*.sqlite3

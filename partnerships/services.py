@@ -119,16 +119,18 @@ def invitation_create(
     partnership_list = _validate_role_binding(
         convener=convener, role=role, organization=organization, partnerships=partnerships
     )
-    if Membership.objects.for_convener(convener).filter(user__email__iexact=email, is_active=True).exists():
-        raise ValidationError({"email": [f"{email} is already a member of {convener.name}."]})
-    pending = Invitation.objects.for_convener(convener).filter(
-        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    )
-    if pending.exists():
-        raise ValidationError({"email": [f"{email} already has a pending invitation. Resend or revoke it instead."]})
-
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        _lock_tenant(convener)  # two admins inviting the same address at once: one wins, one gets the error
+        if Membership.objects.for_convener(convener).filter(user__email__iexact=email, is_active=True).exists():
+            raise ValidationError({"email": [f"{email} is already a member of {convener.name}."]})
+        pending = Invitation.objects.for_convener(convener).filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        if pending.exists():
+            raise ValidationError(
+                {"email": [f"{email} already has a pending invitation. Resend or revoke it instead."]}
+            )
         invitation = Invitation.objects.create(
             convener=convener,
             email=email,
@@ -253,6 +255,11 @@ def invitation_accept_new_user(*, invitation: Invitation, full_name: str, passwo
 # ---------------------------------------------------------------------------
 # Memberships
 # ---------------------------------------------------------------------------
+def _lock_tenant(convener: Convener) -> None:
+    """Serialize membership changes within one convener (row lock on PostgreSQL; SQLite locks the file)."""
+    Convener.objects.select_for_update().get(pk=convener.pk)
+
+
 def _active_admin_count(convener: Convener) -> int:
     return Membership.objects.for_convener(convener).filter(role=Role.CONVENER_ADMIN, is_active=True).count()
 
@@ -277,6 +284,7 @@ def membership_grant(
     organization_id = organization.pk if organization else None
     wanted_partnership_ids = {p.pk for p in partnership_list}
     with transaction.atomic():
+        _lock_tenant(convener)
         membership = Membership.objects.for_convener(convener).select_for_update().filter(user=user).first()
         if membership is not None:
             unchanged = (
@@ -335,9 +343,13 @@ def membership_update(
     losing_admin = membership.role == Role.CONVENER_ADMIN and membership.is_active and (
         role != Role.CONVENER_ADMIN or not is_active
     )
-    if losing_admin and _active_admin_count(convener) <= 1:
-        raise ValidationError("A workspace needs at least one active convener admin. Promote someone else first.")
     with transaction.atomic():
+        # Under the tenant lock, so two admins demoting each other cannot leave the workspace with none.
+        _lock_tenant(convener)
+        if losing_admin and _active_admin_count(convener) <= 1:
+            raise ValidationError(
+                "A workspace needs at least one active convener admin. Promote someone else first."
+            )
         before = {
             "role": membership.role,
             "organization_id": membership.organization_id,

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory email; SQLite unless DATABASE_URL points at PostgreSQL."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -14,5 +16,6 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not :memory:, so that a real Celery worker process can open the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, not :memory:, so that a real Celery worker process can open the same test database;
+    # one file per test run, so two runs in the same checkout never lock each other out.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
