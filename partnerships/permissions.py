@@ -29,11 +29,21 @@ class Action(StrEnum):
     PARTNERSHIP_VIEW = "partnership.view"
     PARTNERSHIP_MANAGE = "partnership.manage"
     AUDIT_VIEW = "audit.view"
+    COUNCIL_VIEW = "council.view"
+    COUNCIL_MANAGE = "council.manage"
+    MEETING_VIEW = "meeting.view"
+    MEETING_MANAGE = "meeting.manage"
+    ATTENDANCE_MARK_OWN = "attendance.mark_own"
+    ACTION_ITEM_VIEW = "action_item.view"
+    ACTION_ITEM_MANAGE = "action_item.manage"
+    ENGAGEMENT_VIEW = "engagement.view"
 
 
 ALL_ROLES = frozenset(Role)
 CONVENER = frozenset({Role.CONVENER_ADMIN, Role.CONVENER_STAFF})
 ADMIN = frozenset({Role.CONVENER_ADMIN})
+# People who sit on councils (through their organization's seat) and see what happens there.
+COUNCIL_MEMBERS = CONVENER | {Role.EMPLOYER_REP, Role.CASE_MANAGER, Role.PROVIDER_STAFF}
 
 POLICY: dict[Action, frozenset[Role]] = {
     Action.HOME_VIEW: ALL_ROLES,
@@ -47,6 +57,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.PARTNERSHIP_VIEW: ALL_ROLES,
     Action.PARTNERSHIP_MANAGE: CONVENER,
     Action.AUDIT_VIEW: ADMIN,
+    # Councils and meetings: partners see the ones they sit on (selectors narrow it); funders see the
+    # partnership profile and council mix only, never names or contact details.
+    Action.COUNCIL_VIEW: COUNCIL_MEMBERS,
+    Action.COUNCIL_MANAGE: CONVENER,
+    Action.MEETING_VIEW: COUNCIL_MEMBERS,
+    Action.MEETING_MANAGE: CONVENER,
+    Action.ATTENDANCE_MARK_OWN: frozenset({Role.EMPLOYER_REP, Role.CASE_MANAGER}),
+    Action.ACTION_ITEM_VIEW: COUNCIL_MEMBERS,
+    Action.ACTION_ITEM_MANAGE: CONVENER,
+    Action.ENGAGEMENT_VIEW: CONVENER,
 }
 
 

@@ -2,9 +2,13 @@
 
 Convener A ("Alpha Workforce Board", slug ``alpha``) and convener B ("Beta Sector Partners", slug
 ``beta``) each get a user for every role, the organizations those roles are bound to, two partnerships
-(one granted to the funder, one not), a pending invitation and audit events. Every A row's str()
-contains "Alpha" and every B row's "Beta" (in email addresses, lower case), so a leak
-shows up as text. ``stranger`` belongs nowhere.
+(one granted to the funder, one not), a pending invitation and audit events. The granted partnership
+also has its councils filled: the employer sits on the industry council, the case manager's and the
+provider's organizations on the workforce-partners council, each with a named representative linked to
+its portal user; each council held one meeting with attendance and an action item, and the industry
+council has stored engagement. The other partnership has no seats, so partners do not see it.
+Every A row's str() contains "Alpha" and every B row's "Beta" (in email addresses, lower case), so a
+leak shows up as text. ``stranger`` belongs nowhere.
 """
 
 from __future__ import annotations
@@ -12,22 +16,45 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from partnerships.models import AuditEvent, Convener, Invitation, Membership, Organization, Partnership, User
+from partnerships.models import (
+    ActionItem,
+    AuditEvent,
+    Convener,
+    Council,
+    CouncilSeat,
+    Invitation,
+    Meeting,
+    Membership,
+    Organization,
+    Partnership,
+    Representative,
+    User,
+)
 from partnerships.roles import OrganizationType, Role
 from partnerships.tenancy import TenantOwnedModel
 from tests.factories import (
+    ActionItemFactory,
     AuditEventFactory,
     ConvenerFactory,
+    CouncilSeatFactory,
+    MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     PartnershipFactory,
+    PartnershipGoalFactory,
+    RepresentativeFactory,
     UserFactory,
+    council_of,
     invite,
+    local_time,
+    record_attendance,
+    refresh_engagement,
 )
 from tests.tenancy.harness import tenant_owned_models
 
@@ -63,6 +90,12 @@ class TenantSide:
     partnerships: list[Partnership]
     invitation: Invitation
     invitation_token: str
+    # Keyed by the organization type, like ``orgs``: the named person of each seated organization.
+    representatives: dict[str, Representative] = field(default_factory=dict)
+    # The granted partnership's councils, by kind, and one held meeting of each.
+    councils: dict[str, Council] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    action_item: ActionItem | None = None
     audit_events: list[AuditEvent] = field(default_factory=list)
 
     @property
@@ -92,7 +125,12 @@ class TenantSide:
             Partnership: self.granted_partnership,
             Membership: self.memberships[Role.EMPLOYER_REP],
             Invitation: self.invitation,
+            Representative: self.representatives[OrganizationType.EMPLOYER],
+            Council: self.councils[Council.Kind.INDUSTRY],
+            Meeting: self.meetings[Council.Kind.INDUSTRY],
         }
+        if self.action_item is not None:
+            preferred[ActionItem] = self.action_item
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -155,11 +193,68 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     # The services above audited their writes; add a membership change as the people page would.
     AuditEventFactory(convener=convener, actor=admin, action="membership.update",
                       target=memberships[Role.EMPLOYER_REP])
+    representatives, councils, meetings, action_item = build_councils(
+        marker=marker, domain=domain, admin=admin, users=users, orgs=orgs, partnership=partnerships[0]
+    )
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
+        representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
         audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")),
     )
+
+
+# Who represents each seated organization: (organization type, name after the marker, the role whose user it is).
+REPRESENTATIVES = {
+    OrganizationType.EMPLOYER: ("Dana Recruiter", Role.EMPLOYER_REP, "Talent Acquisition Manager"),
+    OrganizationType.COMMUNITY_ORG: ("Casey Navigator", Role.CASE_MANAGER, "Career Navigator"),
+    OrganizationType.COLLEGE: ("Morgan Dean", Role.PROVIDER_STAFF, "Dean of Workforce Education"),
+}
+SEATS = {
+    OrganizationType.EMPLOYER: (Council.Kind.INDUSTRY, CouncilSeat.SeatRole.CHAIR),
+    OrganizationType.COMMUNITY_ORG: (Council.Kind.WORKFORCE, CouncilSeat.SeatRole.LEAD_PARTNER),
+    OrganizationType.COLLEGE: (Council.Kind.WORKFORCE, CouncilSeat.SeatRole.MEMBER),
+}
+
+
+def build_councils(
+    *, marker: str, domain: str, admin: User, users: dict[str, User], orgs: dict[str, Organization],
+    partnership: Partnership,
+) -> tuple[dict[str, Representative], dict[str, Council], dict[str, Meeting], ActionItem]:
+    """Seats, representatives, a goal, one held meeting per council with attendance, an action item, engagement."""
+    representatives = {
+        org_type: RepresentativeFactory(
+            organization=orgs[org_type], full_name=f"{marker} {name}", title=title, user=users[role],
+            email=f"{name.split()[0].lower()}@{domain}", phone="503-555-0100", actor=admin,
+        )
+        for org_type, (name, role, title) in REPRESENTATIVES.items()
+    }
+    councils = {kind: council_of(partnership, kind) for kind in Council.Kind.values}
+    for org_type, (kind, seat_role) in SEATS.items():
+        CouncilSeatFactory(council=councils[kind], organization=orgs[org_type], seat_role=seat_role,
+                           representatives=[representatives[org_type]], joined_on=date(2024, 1, 8), actor=admin)
+    PartnershipGoalFactory(partnership=partnership, description=f"{marker}: 80% of participants complete training",
+                           target_value=80, unit="%", target_date=date(2027, 6, 30), actor=admin)
+    meetings = {
+        Council.Kind.INDUSTRY: MeetingFactory(
+            council=councils[Council.Kind.INDUSTRY], title=f"{marker} industry council, spring meeting",
+            starts_at=local_time(date(2025, 3, 12)), status=Meeting.Status.HELD,
+            agenda="1. Hiring outlook\n2. Clinical placements", actor=admin),
+        Council.Kind.WORKFORCE: MeetingFactory(
+            council=councils[Council.Kind.WORKFORCE], title=f"{marker} workforce partners, spring meeting",
+            starts_at=local_time(date(2025, 3, 19)), status=Meeting.Status.HELD, actor=admin),
+    }
+    record_attendance(meetings[Council.Kind.INDUSTRY], actor=admin,
+                      representatives=[representatives[OrganizationType.EMPLOYER]])
+    record_attendance(meetings[Council.Kind.WORKFORCE], actor=admin,
+                      representatives=[representatives[OrganizationType.COMMUNITY_ORG]],
+                      organizations=[orgs[OrganizationType.COLLEGE]])
+    action_item = ActionItemFactory(
+        partnership=partnership, meeting=meetings[Council.Kind.INDUSTRY],
+        title=f"{marker}: share Q3 hiring projections", due_on=date(2025, 4, 15),
+        owner_representative=representatives[OrganizationType.EMPLOYER], actor=admin)
+    refresh_engagement(councils[Council.Kind.INDUSTRY], today=date(2025, 4, 1))
+    return representatives, councils, meetings, action_item
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.core import mail
@@ -18,18 +20,33 @@ from django.test import TestCase
 from partnerships import services
 from partnerships.audit import audit_record
 from partnerships.models import (
+    ActionItem,
     AuditEvent,
     Convener,
+    Council,
+    CouncilSeat,
+    EmployerEngagement,
     Invitation,
+    Meeting,
+    MeetingAttendance,
     Membership,
     Organization,
     Partnership,
+    PartnershipGoal,
+    Representative,
     User,
     hash_invitation_token,
 )
 from partnerships.roles import OrganizationType, Role
 
 PASSWORD = "a-long-test-passphrase-42"
+# Meetings happen in the portal's time zone (settings.TIME_ZONE).
+LOCAL = ZoneInfo("America/New_York")
+
+
+def local_time(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    """An aware datetime at ``hour:minute`` on ``day``, in the portal's time zone."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL)
 
 
 def marker_of(convener: Convener) -> str:
@@ -210,3 +227,129 @@ def invite(
     match = _TOKEN_IN_LINK.search(new_mail[0].body)
     assert match, f"no invitation link in the email body:\n{new_mail[0].body}"
     return invitation, match.group("token")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Councils: representatives, goals, seats, meetings, attendance, action items, engagement
+# ---------------------------------------------------------------------------------------------------
+def council_of(partnership: Partnership, kind: str = Council.Kind.INDUSTRY) -> Council:
+    """One of the two councils ``services.partnership_create`` gave the partnership."""
+    return Council.objects.for_convener(partnership.convener_id).get(partnership=partnership, kind=kind)
+
+
+class RepresentativeFactory(TenantOwnedFactory):
+    """Through ``services.representative_create``. The organization decides the tenant."""
+
+    class Meta:
+        model = Representative
+
+    organization = factory.SubFactory(OrganizationFactory)
+    convener = factory.LazyAttribute(lambda o: o.organization.convener)
+    full_name = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)} Contact {n}")
+    email = factory.LazyAttributeSequence(lambda o, n: f"contact{n}@{marker_of(o.convener).lower()}.example")
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Representative:
+        actor = kwargs.pop("actor", None)
+        return services.representative_create(actor=actor, **kwargs)
+
+
+class PartnershipGoalFactory(TenantOwnedFactory):
+    """Through ``services.partnership_goal_add``."""
+
+    class Meta:
+        model = PartnershipGoal
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    convener = factory.LazyAttribute(lambda o: o.partnership.convener)
+    description = factory.LazyAttribute(lambda o: f"{marker_of(o.convener)}: 80% of participants complete training")
+    target_value = 80
+    unit = "%"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> PartnershipGoal:
+        actor = kwargs.pop("actor", None)
+        return services.partnership_goal_add(actor=actor, **kwargs)
+
+
+class CouncilSeatFactory(TenantOwnedFactory):
+    """Through ``services.council_seat_add``; pass ``council`` and ``organization`` of one tenant."""
+
+    class Meta:
+        model = CouncilSeat
+
+    convener = factory.LazyAttribute(lambda o: o.council.convener)
+    seat_role = CouncilSeat.SeatRole.MEMBER
+    joined_on = date(2024, 1, 8)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> CouncilSeat:
+        actor = kwargs.pop("actor", None)
+        return services.council_seat_add(actor=actor, **kwargs)
+
+
+class MeetingFactory(TenantOwnedFactory):
+    """Through ``services.meeting_schedule``; pass ``council``."""
+
+    class Meta:
+        model = Meeting
+
+    convener = factory.LazyAttribute(lambda o: o.council.convener)
+    title = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)} council meeting {n}")
+    starts_at = factory.LazyFunction(lambda: local_time(date(2025, 3, 12)))
+    location = "Board room, 2nd floor"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Meeting:
+        actor = kwargs.pop("actor", None)
+        return services.meeting_schedule(actor=actor, **kwargs)
+
+
+class ActionItemFactory(TenantOwnedFactory):
+    """Through ``services.action_item_create``; pass ``partnership`` (and ``meeting`` if it came from one)."""
+
+    class Meta:
+        model = ActionItem
+
+    convener = factory.LazyAttribute(lambda o: o.partnership.convener)
+    title = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)} follow-up {n}")
+    due_on = date(2025, 4, 30)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> ActionItem:
+        actor = kwargs.pop("actor", None)
+        return services.action_item_create(actor=actor, **kwargs)
+
+
+def held_meetings(
+    council: Council, *, first: date, count: int, every: timedelta = timedelta(weeks=4), actor: User | None = None,
+    title: str = "meeting",
+) -> list[Meeting]:
+    """``count`` held meetings of ``council``, the first on ``first``, oldest first."""
+    marker = marker_of(council.convener)
+    return [
+        MeetingFactory(council=council, actor=actor, title=f"{marker} {title} {n + 1}",
+                       starts_at=local_time(first + n * every), status=Meeting.Status.HELD)
+        for n in range(count)
+    ]
+
+
+def record_attendance(
+    meeting: Meeting, *, actor: User | None = None, representatives: Iterable[Representative] = (),
+    organizations: Iterable[Organization] = (), run_tasks: bool = False,
+) -> list[MeetingAttendance]:
+    """Attendance as a convener records it. ``run_tasks``: also run the engagement refresh queued on commit."""
+    def record() -> list[MeetingAttendance]:
+        return services.meeting_record_attendance(
+            convener=meeting.council.convener, actor=actor, meeting=meeting,
+            present_representatives=representatives, present_organizations=organizations,
+        )
+
+    if run_tasks:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return record()
+    return record()
+
+
+def refresh_engagement(council: Council, *, today: date) -> list[EmployerEngagement]:
+    return services.engagement_refresh(convener=council.convener, council=council, today=today)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -193,6 +194,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; name each enum after its model instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipStatusEnum": "partnerships.models.Partnership.Status",
+        "MeetingStatusEnum": "partnerships.models.Meeting.Status",
+        "ActionItemStatusEnum": "partnerships.models.ActionItem.Status",
+    },
 }
 
 # ---------------------------------------------------------------------------
@@ -221,7 +228,30 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 12 * 60
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic jobs (run by exactly one `celery -A config beat`), in CELERY_TIMEZONE. Tasks take no objects.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Reminders go out once per meeting, MEETING_REMINDER_HOURS before it starts (the 15-minute tick
+    # catches meetings scheduled at short notice too).
+    "meeting-reminders": {
+        "task": "partnerships.meeting_reminders_send",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},  # a tick that waited longer is superseded by the next one
+    },
+    "overdue-action-items-digest": {
+        "task": "partnerships.action_items_overdue_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Nightly, so "no activity for DRIFT_INACTIVE_DAYS" flags appear even when nobody records attendance.
+    "engagement-refresh-all": {
+        "task": "partnerships.engagement_refresh_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# ---------------------------------------------------------------------------
+# Councils: meeting reminders
+# ---------------------------------------------------------------------------
+MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 
 # ---------------------------------------------------------------------------
 # Logging

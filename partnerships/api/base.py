@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -52,6 +53,15 @@ class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
 
     lookup_value_converter = "int"
 
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]
+        """An empty queryset of ``tenant_model``, for the OpenAPI generator only (it runs with no tenant).
+
+        Rows always come from ``get_queryset``, which calls a selector with the convener and membership.
+        """
+        model = self.tenant_model
+        return model.unscoped.none() if model is not None else None  # type: ignore[attr-defined]
+
     def get_queryset(self) -> Any:
         raise NotImplementedError("Tenant viewsets build their queryset from a selector")
 
@@ -60,6 +70,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, plus Django's ValidationError from services as a 400 with field errors."""
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        if NON_FIELD_ERRORS in detail:  # model-level errors: named as DRF names its own
+            detail = {"non_field_errors": detail.pop(NON_FIELD_ERRORS), **detail}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.models import AuditEvent, Invitation, Membership, Organization, Partnership
+from partnerships.models import AuditEvent, Invitation, Membership, Organization, Partnership, User
 from partnerships.roles import Role
 
 
@@ -29,6 +29,24 @@ class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.for_convener(self.context["convener"])  # type: ignore[attr-defined]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class MemberUserField(serializers.PrimaryKeyRelatedField):
+    """A user id, accepted only for an active member of the current tenant (a user is not tenant-owned)."""
+
+    default_error_messages = TenantPrimaryKeyField.default_error_messages
+
+    def get_queryset(self) -> Any:
+        return User.objects.filter(
+            memberships__convener=self.context["convener"], memberships__is_active=True
+        ).distinct()
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "email"]
+
+
 class OrganizationBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -39,22 +57,6 @@ class PartnershipBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partnership
         fields = ["id", "name"]
-
-
-class OrganizationSerializer(serializers.ModelSerializer):
-    member_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Organization
-        fields = ["id", "name", "org_type", "size_band", "naics_code", "website", "city", "state",
-                  "member_count", "created_at"]
-
-
-class PartnershipSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Partnership
-        fields = ["id", "name", "industry_naics", "industry_label", "region", "state", "status",
-                  "start_date", "summary", "created_at"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Tenant core API: memberships, invitations, organizations, partnerships, audit events; and /me."""
+"""Tenant core API: memberships, invitations, audit events, and /me. See also directory.py and councils.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from partnerships import selectors, services
 from partnerships.api import filters
 from partnerships.api import serializers as s
 from partnerships.api.base import TenantViewSet
-from partnerships.models import AuditEvent, Invitation, Membership, Organization, Partnership
+from partnerships.models import AuditEvent, Invitation, Membership
 from partnerships.permissions import Action
 
 
@@ -118,30 +118,6 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
             convener=self.convener, actor=self.membership.user, invitation=self.get_object(), request=request
         )
         return Response(s.InvitationSerializer(invitation).data)
-
-
-class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    serializer_class = s.OrganizationSerializer
-    filterset_class = filters.OrganizationFilter
-    search_fields = ["name"]
-    ordering_fields = ["name", "created_at"]
-    tenant_model = Organization
-    permissions = {"list": Action.ORGANIZATION_VIEW, "retrieve": Action.ORGANIZATION_VIEW}
-
-    def get_queryset(self) -> Any:
-        return selectors.organization_list(convener=self.convener)
-
-
-class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    serializer_class = s.PartnershipSerializer
-    filterset_class = filters.PartnershipFilter
-    search_fields = ["name", "region"]
-    ordering_fields = ["name", "start_date"]
-    tenant_model = Partnership
-    permissions = {"list": Action.PARTNERSHIP_VIEW, "retrieve": Action.PARTNERSHIP_VIEW}
-
-    def get_queryset(self) -> Any:
-        return selectors.partnership_list(convener=self.convener, membership=self.membership)
 
 
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):

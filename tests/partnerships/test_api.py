@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from rest_framework.test import APIClient
@@ -121,14 +122,38 @@ def test_a_bad_token_is_refused(world):
 # ---------------------------------------------------------------------------------------------------
 # Schema and pagination
 # ---------------------------------------------------------------------------------------------------
+def _schema_path(route: str) -> str:
+    """"c/<slug:convener_slug>/partnerships/<int:pk>/goals/<int:partnershipgoal_id>/" as the schema spells it."""
+    def param(match: re.Match[str]) -> str:
+        return "{id}" if match.group(1) == "pk" else "{" + match.group(1) + "}"
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", param, route)
+
+
 def test_the_schema_renders_and_lists_every_tenant_api_path(db):
     response = APIClient().get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     paths = json.loads(response.content)["paths"]
     for route in tenant_routes():
         if route.is_api:
-            expected = "/" + route.route.replace("<slug:convener_slug>", "{convener_slug}").replace("<int:pk>", "{id}")
+            expected = _schema_path(route.route)
             assert expected in paths, f"{route.name}: {expected} missing from the schema"
+            documented = {m.upper() for m in paths[expected]}
+            assert set(route.methods) <= documented, f"{route.name}: {route.methods} vs {documented}"
+    assert "/api/v1/naics/" in paths
+
+
+def test_the_schema_generates_without_warnings_or_errors(db):
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    GENERATOR_STATS.reset()
+    with GENERATOR_STATS.silence():
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    problems = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
+    validate_schema(schema)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("resource", ["memberships", "invitations", "organizations", "partnerships", "audit-events"])

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnerships.models import Convener, Meeting, Partnership, User
 from partnerships.roles import OrganizationType, Role
 from tests.factories import (
+    ActionItemFactory,
     AuditEventFactory,
     ConvenerFactory,
+    CouncilSeatFactory,
+    MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     PartnershipFactory,
+    PartnershipGoalFactory,
+    RepresentativeFactory,
     UserFactory,
+    council_of,
     invite,
+    local_time,
+    record_attendance,
+    refresh_engagement,
 )
 
 MANY = 12
@@ -30,9 +42,31 @@ EXPECTED_QUERIES = {
     "/api/v1/c/gamma/memberships/": 4,
     "/api/v1/c/gamma/invitations/": 4,
     "/api/v1/c/gamma/organizations/": 3,
-    "/api/v1/c/gamma/partnerships/": 3,
+    "/api/v1/c/gamma/partnerships/": 4,  # + the goals
     "/api/v1/c/gamma/audit-events/": 3,
+    "/api/v1/c/gamma/representatives/": 3,
+    "/api/v1/c/gamma/councils/": 5,  # + current seats, + their representatives
+    "/api/v1/c/gamma/meetings/": 3,
+    "/api/v1/c/gamma/action-items/": 3,
+    "/api/v1/c/gamma/engagement/": 3,
 }
+
+
+def council_rows(convener: Convener, admin: User, partnership: Partnership, n: int) -> None:
+    """One of each council row: a goal, an employer with a representative seated on the industry council, a held
+    meeting it attended, an action item from that meeting, and the council's engagement."""
+    PartnershipGoalFactory(partnership=partnership, actor=admin)
+    employer = OrganizationFactory(convener=convener, org_type=OrganizationType.EMPLOYER, size_band="small",
+                                   actor=admin)
+    rep = RepresentativeFactory(organization=employer, actor=admin)
+    council = council_of(partnership)
+    CouncilSeatFactory(council=council, organization=employer, representatives=[rep], actor=admin)
+    meeting = MeetingFactory(council=council, starts_at=local_time(date(2025, 3, 3) + timedelta(days=n)),
+                             status=Meeting.Status.HELD, actor=admin)
+    record_attendance(meeting, actor=admin, representatives=[rep])
+    ActionItemFactory(partnership=partnership, meeting=meeting, owner_representative=rep, owner_user=admin,
+                      due_on=date(2025, 6, 30), actor=admin)
+    refresh_engagement(council, today=date(2025, 6, 1))
 
 
 @pytest.fixture
@@ -54,9 +88,10 @@ def gamma(db):
             invite(convener=convener, actor=admin, email=f"funder{n}@gamma.example", role=Role.FUNDER,
                    organization=funder_org, partnerships=[partnership])
             AuditEventFactory(convener=convener, actor=admin, action="test.event", target=partnership)
+            council_rows(convener, admin, partnership, n + 1)
 
     employer = OrganizationFactory(convener=convener, org_type=OrganizationType.EMPLOYER, actor=admin)
-    PartnershipFactory(convener=convener, actor=admin)
+    council_rows(convener, admin, PartnershipFactory(convener=convener, actor=admin), 0)
     invite(convener=convener, actor=admin, email="first@gamma.example", role=Role.EMPLOYER_REP, organization=employer)
     return admin, grow
 

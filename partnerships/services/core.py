@@ -375,28 +375,8 @@ def membership_update(
 
 
 # ---------------------------------------------------------------------------
-# Organizations and partnerships (the convener issue extends these)
+# Conveners (platform operators create them)
 # ---------------------------------------------------------------------------
-def organization_create(
-    *, convener: Convener, actor: User | None, name: str, org_type: str, **fields: object
-) -> Organization:
-    organization = Organization(convener=convener, name=name.strip(), org_type=org_type, **fields)
-    organization.full_clean()
-    with transaction.atomic():
-        organization.save()
-        audit_record(convener=convener, actor=actor, action="organization.create", target=organization)
-    return organization
-
-
-def partnership_create(*, convener: Convener, actor: User | None, name: str, **fields: object) -> Partnership:
-    partnership = Partnership(convener=convener, name=name.strip(), **fields)
-    partnership.full_clean()
-    with transaction.atomic():
-        partnership.save()
-        audit_record(convener=convener, actor=actor, action="partnership.create", target=partnership)
-    return partnership
-
-
 def convener_create(*, name: str, slug: str, region: str = "") -> Convener:
     convener = Convener(name=name, slug=slug, region=region)
     convener.full_clean()

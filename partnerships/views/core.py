@@ -1,4 +1,4 @@
-"""Pages of the tenant core: workspace picker, invitation acceptance, home, people, directory, audit."""
+"""Pages of the tenant core: workspace picker, invitation acceptance, people, lists, audit."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from partnerships import selectors, services
 from partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipForm
-from partnerships.models import Invitation, Membership, Organization, Partnership
+from partnerships.models import Invitation, Membership
 from partnerships.permissions import Action
 from partnerships.roles import OrganizationType, Role
 from partnerships.tenant_views import TenantView, TenantViewMixin
@@ -111,24 +111,6 @@ class InvitationAcceptView(View):
 # ---------------------------------------------------------------------------
 # Tenant pages
 # ---------------------------------------------------------------------------
-class HomeView(TenantViewMixin, TemplateView):
-    """Each role's front door: what it can do here, and the few numbers it needs."""
-
-    permissions = {"GET": Action.HOME_VIEW}
-
-    def get_template_names(self) -> list[str]:
-        return [f"partnerships/home/{self.membership.role}.html", "partnerships/home/base_home.html"]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["partnerships"] = selectors.partnership_list(convener=self.convener, membership=self.membership)
-        if self.membership.role in (Role.CONVENER_ADMIN, Role.CONVENER_STAFF):
-            context["counts"] = selectors.tenant_counts(convener=self.convener)
-        if self.membership.role == Role.CONVENER_ADMIN:
-            context["recent_events"] = selectors.audit_event_list(convener=self.convener)[:6]
-        return context
-
-
 class PeopleView(TenantViewMixin, TemplateView):
     """Members and invitations of the workspace."""
 
@@ -252,19 +234,6 @@ class OrganizationListView(TenantViewMixin, TemplateView):
         return context
 
 
-class OrganizationDetailView(TenantViewMixin, TemplateView):
-    template_name = "partnerships/organization_detail.html"
-    permissions = {"GET": Action.ORGANIZATION_VIEW}
-    tenant_model = Organization
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        organization = selectors.organization_get(convener=self.convener, organization_id=kwargs["organization_id"])
-        context["organization"] = organization
-        context["members"] = selectors.membership_list(convener=self.convener).filter(organization=organization)
-        return context
-
-
 class PartnershipListView(TenantViewMixin, TemplateView):
     template_name = "partnerships/partnership_list.html"
     permissions = {"GET": Action.PARTNERSHIP_VIEW}
@@ -273,18 +242,6 @@ class PartnershipListView(TenantViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["partnerships"] = _page(
             self.request, selectors.partnership_list(convener=self.convener, membership=self.membership))
-        return context
-
-
-class PartnershipDetailView(TenantViewMixin, TemplateView):
-    template_name = "partnerships/partnership_detail.html"
-    permissions = {"GET": Action.PARTNERSHIP_VIEW}
-    tenant_model = Partnership
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = selectors.partnership_get(
-            convener=self.convener, membership=self.membership, partnership_id=kwargs["partnership_id"])
         return context
 
 

@@ -102,6 +102,9 @@ class Organization(TenantOwnedModel):
     website = models.URLField(blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
+    # Lower-cased, punctuation and legal suffixes (Inc., LLC, Corp.) removed: the duplicate detector's key.
+    normalized_name = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,6 +140,12 @@ class Partnership(TenantOwnedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     start_date = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    counties = models.JSONField(default=list, blank=True, help_text="County names within the state")
+    metro_area = models.CharField(max_length=120, blank=True, help_text="e.g. Atlanta-Sandy Springs-Roswell, GA")
+    # Engagement: an employer's attendance rate is measured over its council's last N held meetings.
+    engagement_window = models.PositiveSmallIntegerField(
+        "engagement window (meetings)", default=6, help_text="How many recent meetings the attendance rate covers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

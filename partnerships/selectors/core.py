@@ -137,6 +137,11 @@ def partnership_list(*, convener: Convener, membership: Membership) -> QuerySet[
     qs = Partnership.objects.for_convener(convener)
     if membership.role == Role.FUNDER:
         qs = qs.filter(funder_memberships=membership)
+    elif membership.role not in (Role.CONVENER_ADMIN, Role.CONVENER_STAFF):
+        # Employer representatives, case managers and trainers: where their organization holds a current seat.
+        qs = qs.filter(
+            councils__seats__organization_id=membership.organization_id, councils__seats__left_on__isnull=True
+        ).distinct()
     return qs.order_by("name")
 
 

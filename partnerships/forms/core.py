@@ -1,4 +1,4 @@
-"""Forms for the tenant core. Choice fields are scoped to the tenant; services enforce the rules."""
+"""Forms of the tenant core: invitations, memberships, accepting an invitation."""
 
 from __future__ import annotations
 
