@@ -3,6 +3,7 @@
 #   make run    install, migrate, seed the demo data, print the demo logins, serve on 127.0.0.1:8000
 #   make test   install, run the test suite (SQLite unless DATABASE_URL points at PostgreSQL)
 #   make lint   ruff and mypy
+#   make bench  time the demand aggregation of 100,000 skill needs (PostgreSQL; not a test)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,12 +15,13 @@ LOCAL  := DJANGO_SETTINGS_MODULE=config.settings.local
 OEWS_VERSION := 1.1.5
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint browser clean
+.PHONY: help install run test lint bench browser clean
 
 help:
 	@echo "make run      install, migrate, seed the demo, then serve http://$(HOST):$(PORT)"
 	@echo "make test     run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint     ruff check and mypy"
+	@echo "make bench    aggregate 100,000 skill needs of 50 partnerships on PostgreSQL and report the time"
 	@echo "make browser  install Chromium for the browser tests (root, Debian/Ubuntu)"
 	@echo "make clean    remove the virtualenv, caches and the local database"
 
@@ -53,6 +55,12 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+
+# Not a test: generates 50 partnerships, 2,000 employers and 100,000 skill needs in a fresh PostgreSQL
+# database (BENCH_DATABASE_URL; created if missing, migrated), then times the aggregation of every partnership.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/demand_aggregate.py $(BENCH_ARGS)
 
 # Headless Chromium for the browser tests (tests marked "browser" skip without it, except on CI).
 browser:

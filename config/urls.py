@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from employers.api.views import OccupationSearchView, SkillListView
 from partnerships import views as core_views
 from partnerships.api.directory import NaicsSearchView
 from partnerships.api.views import MeView
@@ -17,9 +18,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 tenant_pages = [
     path("", include("partnerships.urls")),
+    path("", include("employers.urls")),
 ]
 tenant_api = [
     path("", include("partnerships.api.urls")),
+    path("", include("employers.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +35,8 @@ urlpatterns = [
     path("api/v1/me/", MeView.as_view(), name="api-me"),
     path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("api/v1/naics/", NaicsSearchView.as_view(), name="api-naics"),  # public reference data, not a tenant's
+    path("api/v1/occupations/", OccupationSearchView.as_view(), name="api-occupations"),  # SOC 2018, public
+    path("api/v1/skills/", SkillListView.as_view(), name="api-skills"),  # O*NET skills, public
     path("api/v1/c/<slug:convener_slug>/", include(tenant_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

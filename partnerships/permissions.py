@@ -37,6 +37,13 @@ class Action(StrEnum):
     ACTION_ITEM_VIEW = "action_item.view"
     ACTION_ITEM_MANAGE = "action_item.manage"
     ENGAGEMENT_VIEW = "engagement.view"
+    SURVEY_VIEW = "survey.view"
+    SURVEY_MANAGE = "survey.manage"
+    NEED_VIEW = "need.view"
+    NEED_EDIT = "need.edit"
+    NEED_CONFIRM = "need.confirm"
+    DEMAND_VIEW = "demand.view"
+    DEMAND_REFRESH = "demand.refresh"
 
 
 ALL_ROLES = frozenset(Role)
@@ -67,6 +74,15 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.ACTION_ITEM_VIEW: COUNCIL_MEMBERS,
     Action.ACTION_ITEM_MANAGE: CONVENER,
     Action.ENGAGEMENT_VIEW: CONVENER,
+    # Demand: employers enter their own needs (selectors/services narrow to their employer); everyone may read
+    # the aggregate, which is suppressed below 3 employers for anyone but convener staff.
+    Action.SURVEY_VIEW: CONVENER | {Role.EMPLOYER_REP},
+    Action.SURVEY_MANAGE: CONVENER,
+    Action.NEED_VIEW: CONVENER | {Role.EMPLOYER_REP},
+    Action.NEED_EDIT: CONVENER | {Role.EMPLOYER_REP},
+    Action.NEED_CONFIRM: CONVENER,
+    Action.DEMAND_VIEW: ALL_ROLES,
+    Action.DEMAND_REFRESH: CONVENER,
 }
 
 

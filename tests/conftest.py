@@ -17,11 +17,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from employers.models import Competency, CredentialType, DemandRun, DemandSnapshot, DemandSurvey, Skill, SkillNeed
+from employers.services import competency_create
 from partnerships.models import (
     ActionItem,
     AuditEvent,
@@ -50,13 +53,21 @@ from tests.factories import (
     PartnershipGoalFactory,
     RepresentativeFactory,
     UserFactory,
+    aggregate,
     council_of,
+    enter_need,
     invite,
     local_time,
+    open_survey,
     record_attendance,
     refresh_engagement,
+    set_labor_market_area,
 )
+from tests.oews import load_oews_extract
 from tests.tenancy.harness import tenant_owned_models
+
+LAFAYETTE_IN = "0029200"  # OEWS metro area: Lafayette-West Lafayette, IN
+ATLANTA = "0012060"
 
 
 def require_service(name: str, available: bool) -> None:
@@ -97,6 +108,13 @@ class TenantSide:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     action_item: ActionItem | None = None
     audit_events: list[AuditEvent] = field(default_factory=list)
+    # Demand (issue 4) on the granted partnership: a survey the employer was invited to and answered with a
+    # submitted need (quarters, a credential, a skill, a competency), and one aggregation run and snapshot.
+    competency: Competency | None = None
+    survey: DemandSurvey | None = None
+    need: SkillNeed | None = None
+    run: DemandRun | None = None
+    snapshot: DemandSnapshot | None = None
 
     @property
     def admin(self) -> User:
@@ -131,6 +149,11 @@ class TenantSide:
         }
         if self.action_item is not None:
             preferred[ActionItem] = self.action_item
+        for demand_model, demand_row in ((Competency, self.competency), (DemandSurvey, self.survey),
+                                         (SkillNeed, self.need), (DemandRun, self.run),
+                                         (DemandSnapshot, self.snapshot)):
+            if demand_row is not None:
+                preferred[demand_model] = demand_row
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -196,12 +219,31 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     representatives, councils, meetings, action_item = build_councils(
         marker=marker, domain=domain, admin=admin, users=users, orgs=orgs, partnership=partnerships[0]
     )
+    demand = build_demand(marker=marker, admin=admin, memberships=memberships, partnership=partnerships[0])
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
         representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
-        audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")),
+        audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand,
     )
+
+
+def build_demand(*, marker: str, admin: User, memberships: dict[str, Membership],
+                 partnership: Partnership) -> dict[str, Any]:
+    """Demand on the granted partnership (Lafayette, IN metro): the seated employer answers the open survey."""
+    set_labor_market_area(partnership, LAFAYETTE_IN)
+    convener = partnership.convener
+    competency = competency_create(convener=convener, actor=admin, name=f"{marker} infection control")
+    survey = open_survey(partnership, actor=admin, title=f"{marker} 2027 hiring outlook")
+    need = enter_need(
+        survey=survey, membership=memberships[Role.EMPLOYER_REP], occupation="31-1131",
+        quarters={"2027Q1": (3, 2), "2027Q2": (1, 1)}, wage_min="17.00", wage_max="19.50",
+        work_location=f"{marker} main campus", skills=list(Skill.objects.filter(name="Service Orientation")),
+        competencies=[competency], credentials=[(f"{marker} state nurse aide certification", CredentialType.LICENSE)],
+        internship_slots=2,
+    )
+    snapshot = aggregate(partnership)
+    return {"competency": competency, "survey": survey, "need": need, "run": snapshot.run, "snapshot": snapshot}
 
 
 # Who represents each seated organization: (organization type, name after the marker, the role whose user it is).
@@ -259,6 +301,7 @@ def build_councils(
 
 @pytest.fixture
 def world(db: None) -> World:
+    load_oews_extract()  # public reference data (SOC occupations, OEWS wages): 10 areas, about 15 ms
     return World(
         a=build_tenant(name="Alpha Workforce Board", slug="alpha"),
         b=build_tenant(name="Beta Sector Partners", slug="beta"),

@@ -353,3 +353,61 @@ def record_attendance(
 
 def refresh_engagement(council: Council, *, today: date) -> list[EmployerEngagement]:
     return services.engagement_refresh(convener=council.convener, council=council, today=today)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Employer demand (issue 4): through the employers services, exactly as conveners and employers act
+# ---------------------------------------------------------------------------------------------------
+QUARTERS_2027 = ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
+
+
+def set_labor_market_area(partnership: Partnership, code: str) -> Partnership:
+    """Point the partnership at an OEWS area (the OEWS extract must be loaded: tests.oews.load_oews_extract)."""
+    from employers.models import LaborMarketArea
+
+    area = LaborMarketArea.objects.get(code=code)
+    Partnership.unscoped.filter(pk=partnership.pk).update(labor_market_area=area)
+    partnership.labor_market_area = area
+    return partnership
+
+
+def open_survey(partnership: Partnership, *, actor: User | None, title: str | None = None,
+                quarters: Iterable[str] = QUARTERS_2027, opens_on: date | None = None,
+                closes_on: date | None = None) -> Any:
+    """A survey cycle open today (by default), inviting the employers seated on the industry council."""
+    from django.utils import timezone
+
+    from employers.services import survey_open
+
+    today = timezone.localdate()
+    return survey_open(
+        convener=partnership.convener, actor=actor, partnership=partnership,
+        title=title or f"{partnership.name} hiring outlook", opens_on=opens_on or today - timedelta(days=7),
+        closes_on=closes_on or today + timedelta(days=30), quarters=list(quarters),
+    )
+
+
+def enter_need(*, survey: Any, membership: Membership, employer: Organization | None = None,
+               occupation: str = "51-4121", quarters: dict[str, tuple[int, int]] | None = None,
+               wage_min: Any = "20.00", wage_max: Any = "24.00", submit: bool = True, **kwargs: Any) -> Any:
+    """A need entered by ``membership`` (an employer representative for its own employer, or convener staff)."""
+    from decimal import Decimal
+
+    from employers.services import skill_need_save
+
+    return skill_need_save(
+        convener=survey.convener, actor=membership.user, membership=membership, survey=survey,
+        employer=employer or membership.organization, occupation=occupation,
+        quarters=quarters or {survey.quarters[0]: (2, 1)}, wage_min=Decimal(str(wage_min)),
+        wage_max=Decimal(str(wage_max)), submit=submit, **kwargs,
+    )
+
+
+def aggregate(partnership: Partnership) -> Any:
+    """Request a run and execute it now, as the Celery task would: the stored snapshot."""
+    from employers.aggregation import demand_run_execute
+    from employers.services import demand_aggregate_request
+
+    run = demand_aggregate_request(convener=partnership.convener, partnership=partnership, trigger="test",
+                                   countdown=0)
+    return demand_run_execute(convener=partnership.convener, run=run)

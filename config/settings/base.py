@@ -246,6 +246,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "partnerships.engagement_refresh_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Employer demand: re-aggregate every partnership nightly (edits also trigger a debounced run), and
+    # remind invited employers that have not answered an open survey (each every reminder_every_days).
+    "demand-aggregate-all": {
+        "task": "employers.demand_aggregate_all",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "survey-reminders": {
+        "task": "employers.survey_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from employers.models import LaborMarketArea
 from partnerships.models import Convener, Organization, Partnership, PartnershipGoal, Representative, User
 from partnerships.roles import OrganizationType
 
@@ -170,6 +171,10 @@ class CountiesField(forms.CharField):
         return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+def _area_label(area: LaborMarketArea) -> str:
+    return f"{area.name} ({'metro' if area.area_type == LaborMarketArea.AreaType.METRO else 'state'})"
+
+
 class PartnershipForm(forms.Form):
     name = forms.CharField(max_length=200)
     industry_naics = forms.CharField(
@@ -187,6 +192,11 @@ class PartnershipForm(forms.Form):
     status = forms.ChoiceField(choices=Partnership.Status.choices, initial=Partnership.Status.FORMING)
     start_date = forms.DateField(required=False, widget=DATE_INPUT)
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    labor_market_area = forms.ModelChoiceField(
+        label="Labor-market area", required=False, queryset=LaborMarketArea.objects.none(),
+        empty_label="Not set",
+        help_text="The OEWS metro or state area used for every market-wage comparison of this partnership.",
+    )
     engagement_window = forms.IntegerField(
         label="Engagement window (meetings)", min_value=1, max_value=24, initial=6,
         help_text="An employer's attendance rate is measured over its council's last N meetings.",
@@ -198,6 +208,11 @@ class PartnershipForm(forms.Form):
             naics_picker_attrs(convener=convener, target="naics-results", max_digits=4)
         )
         self.fields["state"].widget.attrs.update(style="max-width: 6rem")
+        area_field: forms.ModelChoiceField = self.fields["labor_market_area"]  # type: ignore[assignment]
+        area_field.queryset = LaborMarketArea.objects.filter(
+            area_type__in=[LaborMarketArea.AreaType.METRO, LaborMarketArea.AreaType.STATE],
+        ).order_by("area_type", "name")
+        area_field.label_from_instance = _area_label  # type: ignore[method-assign,assignment]
 
     def clean_industry_naics(self) -> str:
         return clean_typed_naics(self.cleaned_data["industry_naics"], example="622")
@@ -210,6 +225,7 @@ class PartnershipForm(forms.Form):
         initial = {f: getattr(partnership, f) for f in (
             "name", "industry_naics", "industry_label", "region", "state", "counties", "metro_area", "status",
             "start_date", "summary", "engagement_window")}
+        initial["labor_market_area"] = partnership.labor_market_area_id
         return cls(data=data, initial=initial, convener=partnership.convener)
 
 

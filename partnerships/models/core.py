@@ -142,6 +142,10 @@ class Partnership(TenantOwnedModel):
     summary = models.TextField(blank=True)
     counties = models.JSONField(default=list, blank=True, help_text="County names within the state")
     metro_area = models.CharField(max_length=120, blank=True, help_text="e.g. Atlanta-Sandy Springs-Roswell, GA")
+    # The OEWS area every market-wage comparison of this partnership uses (a metro area or a state).
+    labor_market_area = models.ForeignKey(
+        "employers.LaborMarketArea", on_delete=models.PROTECT, null=True, blank=True, related_name="partnerships"
+    )
     # Engagement: an employer's attendance rate is measured over its council's last N held meetings.
     engagement_window = models.PositiveSmallIntegerField(
         "engagement window (meetings)", default=6, help_text="How many recent meetings the attendance rate covers"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,8 +23,10 @@ from partnerships.models import (
     Partnership,
     PartnershipGoal,
     Representative,
+    User,
 )
 from partnerships.roles import CONVENER_ROLES, Role
+from partnerships.selectors.core import partnership_list
 
 
 def sees_contacts(membership: Membership) -> bool:
@@ -218,8 +221,6 @@ def action_item_list(
 
 
 def _visible_partnership_ids(*, convener: Convener, membership: Membership) -> QuerySet[Partnership, Any]:
-    from partnerships.selectors.core import partnership_list
-
     return partnership_list(convener=convener, membership=membership).values("pk")
 
 
@@ -288,3 +289,49 @@ def duplicate_candidates(*, convener: Convener, name: str, ein: str = "", exclud
         condition |= Q(ein=normalize_ein(ein))
     qs = Organization.objects.for_convener(convener).filter(condition)
     return qs.exclude(pk=exclude_id) if exclude_id else qs
+
+
+def _count_per_partnership(qs: QuerySet[Any], partnership_path: str) -> Coalesce:
+    """A correlated COUNT(*) of ``qs`` rows whose ``partnership_path`` is the outer partnership."""
+    grouped = (
+        qs.filter(**{partnership_path: OuterRef("pk")})
+        .order_by()
+        .values(partnership_path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(grouped, output_field=IntegerField()), 0)
+
+
+def partnerships_with_counts(*, convener: Convener, membership: Membership) -> QuerySet[Partnership]:
+    """The partnerships of the dashboard, each with its council and follow-up counts: one query."""
+    today = timezone.localdate()
+    seats = CouncilSeat.objects.for_convener(convener).filter(left_on__isnull=True)
+    open_items = ActionItem.objects.for_convener(convener).filter(
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+    return partnership_list(convener=convener, membership=membership).annotate(
+        employer_count=_count_per_partnership(seats.filter(council__kind=Council.Kind.INDUSTRY),
+                                              "council__partnership"),
+        partner_count=_count_per_partnership(seats.filter(council__kind=Council.Kind.WORKFORCE),
+                                             "council__partnership"),
+        upcoming_count=_count_per_partnership(
+            Meeting.objects.for_convener(convener).filter(starts_at__gte=timezone.now(),
+                                                          status=Meeting.Status.SCHEDULED),
+            "council__partnership"),
+        overdue_count=_count_per_partnership(open_items.filter(due_on__lt=today), "partnership"),
+        drifting_count=_count_per_partnership(
+            EmployerEngagement.objects.for_convener(convener).filter(is_drifting=True,
+                                                                     council__kind=Council.Kind.INDUSTRY),
+            "council__partnership"),
+    )
+
+
+
+
+def own_attendance(*, convener: Convener, user: User, meeting_ids: list[int]) -> dict[int, bool]:
+    """Whether ``user`` is recorded (as a representative) at each of the meetings."""
+    return dict(
+        MeetingAttendance.objects.for_convener(convener)
+        .filter(meeting_id__in=meeting_ids, representative__user=user)
+        .values_list("meeting_id", "present")
+    )

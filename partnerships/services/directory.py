@@ -28,7 +28,7 @@ _LEGAL_SUFFIXES = re.compile(
 ORGANIZATION_FIELDS = ("name", "org_type", "size_band", "naics_code", "ein", "website", "city", "state", "notes")
 PARTNERSHIP_FIELDS = (
     "name", "industry_naics", "industry_label", "region", "state", "counties", "metro_area", "status",
-    "start_date", "summary", "engagement_window",
+    "start_date", "summary", "engagement_window", "labor_market_area",
 )
 
 

@@ -5,64 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from partnerships import selectors
-from partnerships.models import (
-    ActionItem,
-    Convener,
-    Council,
-    CouncilSeat,
-    EmployerEngagement,
-    Meeting,
-    MeetingAttendance,
-    Membership,
-    Partnership,
-)
+from partnerships.models import Meeting
 from partnerships.permissions import Action, can
 from partnerships.roles import CONVENER_ROLES, Role
 from partnerships.tenant_views import TenantViewMixin
 
 DASHBOARD_ROWS = 6
 RECENT_DAYS = 14  # a council member's home keeps a meeting this long after it, to mark attendance
-
-
-def _count_per_partnership(qs: QuerySet[Any], partnership_path: str) -> Coalesce:
-    """A correlated COUNT(*) of ``qs`` rows whose ``partnership_path`` is the outer partnership."""
-    grouped = (
-        qs.filter(**{partnership_path: OuterRef("pk")})
-        .order_by()
-        .values(partnership_path)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(grouped, output_field=IntegerField()), 0)
-
-
-def partnerships_with_counts(*, convener: Convener, membership: Membership) -> QuerySet[Partnership]:
-    """The partnerships of the dashboard, each with its council and follow-up counts: one query."""
-    today = timezone.localdate()
-    seats = CouncilSeat.objects.for_convener(convener).filter(left_on__isnull=True)
-    open_items = ActionItem.objects.for_convener(convener).filter(
-        status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
-    return selectors.partnership_list(convener=convener, membership=membership).annotate(
-        employer_count=_count_per_partnership(seats.filter(council__kind=Council.Kind.INDUSTRY),
-                                              "council__partnership"),
-        partner_count=_count_per_partnership(seats.filter(council__kind=Council.Kind.WORKFORCE),
-                                             "council__partnership"),
-        upcoming_count=_count_per_partnership(
-            Meeting.objects.for_convener(convener).filter(starts_at__gte=timezone.now(),
-                                                          status=Meeting.Status.SCHEDULED),
-            "council__partnership"),
-        overdue_count=_count_per_partnership(open_items.filter(due_on__lt=today), "partnership"),
-        drifting_count=_count_per_partnership(
-            EmployerEngagement.objects.for_convener(convener).filter(is_drifting=True,
-                                                                     council__kind=Council.Kind.INDUSTRY),
-            "council__partnership"),
-    )
 
 
 class HomeView(TenantViewMixin, TemplateView):
@@ -93,7 +46,7 @@ class HomeView(TenantViewMixin, TemplateView):
         drifting = selectors.engagement_list(convener=convener, drifting=True)
         return {
             "counts": selectors.tenant_counts(convener=convener),
-            "partnerships": partnerships_with_counts(convener=convener, membership=membership),
+            "partnerships": selectors.partnerships_with_counts(convener=convener, membership=membership),
             "upcoming_meetings": selectors.meeting_list(convener=convener, membership=membership,
                                                         upcoming=True)[:DASHBOARD_ROWS],
             "overdue_items": overdue[:DASHBOARD_ROWS],
@@ -112,11 +65,8 @@ class HomeView(TenantViewMixin, TemplateView):
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("starts_at")[:10]
         )
-        mine = dict(
-            MeetingAttendance.objects.for_convener(self.convener)
-            .filter(meeting_id__in=[m.pk for m in meetings], representative__user=self.request.user)
-            .values_list("meeting_id", "present")
-        )
+        mine = selectors.own_attendance(convener=self.convener, user=self.request.user,  # type: ignore[arg-type]
+                                        meeting_ids=[m.pk for m in meetings])
         for meeting in meetings:
             meeting.my_attendance = mine.get(meeting.pk)  # type: ignore[attr-defined]
             meeting.has_started = meeting.starts_at <= now  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 /* Progressive enhancement: every form works without this file. With it: role-bound fields show only when
    relevant, employer-only fields follow the organization type, the NAICS picker fills its input, a seat
-   form lists only the chosen organization's people, and htmx swaps in 400 responses (forms with errors). */
+   form lists only the chosen organization's people, htmx swaps in 400 responses (forms with errors), and the
+   SOC occupation picker of the need form (same markup as the NAICS picker) refreshes the market-wage panel. */
 (function () {
   "use strict";
 
@@ -59,6 +60,8 @@
     if (!input) { return; }
     input.value = button.getAttribute("data-naics-pick");
     results.innerHTML = "";
+    // Listeners such as the need form's market-wage panel follow the picked value.
+    input.dispatchEvent(new Event("change", { bubbles: true }));
     var note = document.createElement("p");
     note.className = "small mb-1 text-success-emphasis";
     note.setAttribute("role", "status");

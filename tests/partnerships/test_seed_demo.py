@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
+from employers.models import DemandRun, DemandSnapshot, DemandSurvey, SkillNeed, SurveyInvitation
 from partnerships.industry import validate_naics
 from partnerships.management.commands.seed_demo import ATLANTA_PARTNERSHIP, DEMO_DOMAIN
 from partnerships.models import (
@@ -33,6 +34,7 @@ from partnerships.models import (
 )
 from partnerships.roles import OrganizationType
 from partnerships.services.councils import DRIFT_INACTIVE_DAYS
+from tests.oews import load_oews_extract
 
 AS_OF = date(2026, 3, 10)
 
@@ -56,6 +58,9 @@ class SeedRuns:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
+        # The seed loads the full OEWS file (about 10 s) only when no wages exist: the extract holds every
+        # area and occupation the demo uses, so it stands in for it here.
+        load_oews_extract()
         call_command("seed_demo", quiet=True, as_of=AS_OF)
         first = row_counts()
         out = StringIO()
@@ -187,3 +192,63 @@ def test_a_later_run_adds_the_meetings_that_came_due_without_duplicating_any(see
     assert len(keys) == len(set(keys)), "a meeting is keyed by council, title and date"
     assert after[Partnership._meta.label] == before[Partnership._meta.label]
     assert after[CouncilSeat._meta.label] == before[CouncilSeat._meta.label]
+
+
+# ---------------------------------------------------------------------------
+# Employer demand (issue 4)
+# ---------------------------------------------------------------------------
+DEMAND_AREAS = {
+    "Metro Atlanta Healthcare Industry Partnership": "0012060",
+    "OMIC Training": "0038900",
+    "UpSkill Houston": "0026420",
+    "Advancing Manufacturing Partnership": "0029200",
+}
+DEMAND_OCCUPATIONS = {
+    "Metro Atlanta Healthcare Industry Partnership": {"37-2011", "31-1131", "29-2061", "29-2042", "29-2043"},
+    "OMIC Training": {"51-4121", "51-4041", "51-9161"},
+    "UpSkill Houston": {"47-2152", "51-4121", "47-2111"},
+    "Advancing Manufacturing Partnership": {"51-2090", "51-9161", "49-9041", "51-4121", "51-1011"},
+}
+
+
+def test_each_partnership_has_its_labor_market_area(seeded):
+    areas = dict(Partnership.unscoped.values_list("name", "labor_market_area__code"))
+    for name, code in DEMAND_AREAS.items():
+        assert areas[name] == code
+
+
+def test_each_partnership_has_a_closed_and_an_open_survey_with_silent_employers(seeded):
+    for name in DEMAND_AREAS:
+        surveys = list(DemandSurvey.unscoped.filter(partnership__name=name).order_by("opens_on"))
+        assert len(surveys) == 2
+        past, current = surveys
+        assert not past.is_open_on(AS_OF) and past.closes_on < AS_OF
+        assert current.is_open_on(AS_OF)
+        assert 4 <= len(current.quarters) <= 8
+        unanswered = SurveyInvitation.unscoped.filter(survey=current, responded_at__isnull=True)
+        assert unanswered.exists(), f"{name}: some invited employers have not answered"
+        assert not SkillNeed.unscoped.filter(survey=past).exclude(status=SkillNeed.Status.CONFIRMED).exists()
+
+
+def test_the_open_surveys_hold_the_case_study_occupations_in_every_status(seeded):
+    for name, codes in DEMAND_OCCUPATIONS.items():
+        needs = SkillNeed.unscoped.filter(partnership__name=name, survey__closes_on__gte=AS_OF)
+        assert codes <= set(needs.values_list("occupation__soc_code", flat=True)), name
+    statuses = set(SkillNeed.unscoped.values_list("status", flat=True))
+    assert statuses == {SkillNeed.Status.DRAFT, SkillNeed.Status.SUBMITTED, SkillNeed.Status.CONFIRMED}
+    # Wages sit around the market: some offers start below the area's median.
+    atlanta = DemandSnapshot.unscoped.get(partnership__name="Metro Atlanta Healthcare Industry Partnership")
+    assert any(Decimal(o["wage_min"]) < Decimal(o["market_median"]) for o in atlanta.data["occupations"])
+    keys = list(SkillNeed.unscoped.values_list("survey_id", "employer_id", "occupation_id"))
+    assert len(keys) == len(set(keys)), "a need is keyed by survey, employer and occupation"
+
+
+def test_each_partnership_was_aggregated_once_into_a_snapshot_of_its_open_survey(seeded):
+    for name in DEMAND_AREAS:
+        snapshot = DemandSnapshot.unscoped.get(partnership__name=name)
+        assert snapshot.survey is not None and snapshot.survey.is_open_on(AS_OF)
+        assert snapshot.data["totals"]["openings"] > 0
+        assert snapshot.data["totals"]["employers"] >= 3
+        runs = DemandRun.unscoped.filter(partnership__name=name)
+        assert list(runs.values_list("status", flat=True)) == [DemandRun.Status.SUCCEEDED]
+    assert "Employer demand" in seeded.second_output

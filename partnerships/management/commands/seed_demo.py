@@ -27,6 +27,21 @@ from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from employers import services as employer_services
+from employers.aggregation import demand_run_execute
+from employers.models import (
+    Competency,
+    CredentialType,
+    DemandSnapshot,
+    DemandSurvey,
+    LaborMarketArea,
+    Occupation,
+    OccupationWage,
+    Skill,
+    SkillNeed,
+)
+from employers.oews import oews_load
+from employers.services import competency_create, quarters_from, survey_open
 from partnerships import services
 from partnerships.audit import audit_record
 from partnerships.models import (
@@ -1015,6 +1030,8 @@ class SeedContext:
     changes: Counter[str] = field(default_factory=Counter)
     # Facts worth printing that are not changes: who the engagement figures flag.
     drifting: list[str] = field(default_factory=list)
+    # Per convener: whether this run created skill needs (then the partnership is aggregated again).
+    demand_changed: dict[str, bool] = field(default_factory=dict)
     # One clock for the whole run, so every step agrees on what is past and what is upcoming.
     now: datetime = field(default_factory=lambda: timezone.now())
 
@@ -1475,6 +1492,485 @@ def seed_engagement(ctx: SeedContext) -> None:
         ctx.drifting += [row.organization.name for row in rows if row.is_drifting]
 
 
+# ---------------------------------------------------------------------------
+# Employer demand (issue 4): OEWS reference data, labor-market areas, surveys, skill needs, a snapshot
+# ---------------------------------------------------------------------------
+CTDL = CredentialType
+
+
+@dataclass(frozen=True)
+class NeedProfile:
+    """What one kind of hire looks like: occupation, credentials, skills, and the openings of a typical firm."""
+
+    soc_code: str
+    label: str
+    skills: tuple[str, ...]
+    credentials: tuple[tuple[str, str], ...] = ()
+    competencies: tuple[str, ...] = ()
+    openings: tuple[int, int] = (2, 6)  # per quarter, for a mid-sized employer
+    education: str = SkillNeed.Education.HIGH_SCHOOL
+    experience_months: int = 0
+    shift: str = SkillNeed.Shift.DAY
+    wbl: tuple[str, ...] = ("job_shadows", "tours", "guaranteed_interviews")
+    drivers_license: bool = False
+
+
+@dataclass(frozen=True)
+class DemandSpec:
+    convener_slug: str
+    partnership: str
+    area_code: str  # OEWS area: every market-wage comparison of the partnership uses it
+    competencies: tuple[str, ...]
+    profiles: dict[str, NeedProfile]
+    # employer -> ((profile key, status), ...); status "c" confirmed, "s" submitted, "d" draft.
+    # Industry-council employers missing here are invited and do not answer.
+    answers: dict[str, tuple[tuple[str, str], ...]]
+    # Answered the previous (closed) cycle, all confirmed.
+    past: dict[str, tuple[str, ...]]
+
+
+HEALTH = ("Service Orientation", "Active Listening", "Social Perceptiveness", "Monitoring")
+ATLANTA_DEMAND = DemandSpec(
+    convener_slug="metro-atlanta",
+    partnership=ATLANTA_PARTNERSHIP,
+    area_code="0012060",  # Atlanta-Sandy Springs-Roswell, GA
+    competencies=("Infection control", "Bloodborne pathogens safety", "Patient privacy (HIPAA)",
+                  "Safe patient handling and mobility"),
+    profiles={
+        "evs": NeedProfile(
+            "37-2011", "Environmental Services Technician", ("Service Orientation", "Time Management", "Monitoring"),
+            (("CHEST (Certified Health Care Environmental Services Technician)", CTDL.CERTIFICATION),),
+            ("Infection control", "Bloodborne pathogens safety"), (4, 10), SkillNeed.Education.NONE,
+            shift=SkillNeed.Shift.EVENING, wbl=("job_shadows", "tours", "mock_interviews", "guaranteed_interviews"),
+        ),
+        "cna": NeedProfile(
+            "31-1131", "Certified Nursing Assistant", HEALTH,
+            (("Georgia Certified Nursing Assistant (CNA)", CTDL.CERTIFICATION),
+             ("BLS Provider (American Heart Association)", CTDL.CERTIFICATE)),
+            ("Safe patient handling and mobility", "Infection control"), (3, 8),
+            shift=SkillNeed.Shift.ROTATING, wbl=("ojt_slots", "job_shadows", "guaranteed_interviews"),
+        ),
+        "pct": NeedProfile(
+            "31-1131", "Patient Care Technician", (*HEALTH, "Critical Thinking"),
+            (("Certified Patient Care Technician (CPCT/A)", CTDL.CERTIFICATION),
+             ("Georgia Certified Nursing Assistant (CNA)", CTDL.CERTIFICATION),
+             ("BLS Provider (American Heart Association)", CTDL.CERTIFICATE)),
+            ("Safe patient handling and mobility", "Patient privacy (HIPAA)"), (3, 9),
+            SkillNeed.Education.POSTSECONDARY_CERT, shift=SkillNeed.Shift.NIGHT,
+            wbl=("internship_slots", "job_shadows", "guaranteed_interviews"),
+        ),
+        "lpn": NeedProfile(
+            "29-2061", "Licensed Practical Nurse", ("Critical Thinking", "Monitoring", "Speaking", "Coordination"),
+            (("Georgia Licensed Practical Nurse (LPN) license", CTDL.LICENSE),
+             ("BLS Provider (American Heart Association)", CTDL.CERTIFICATE)),
+            ("Patient privacy (HIPAA)", "Infection control"), (1, 4), SkillNeed.Education.POSTSECONDARY_CERT, 6,
+            SkillNeed.Shift.ROTATING, ("internship_slots", "mock_interviews"),
+        ),
+        "emt": NeedProfile(
+            "29-2042", "Emergency Medical Technician", ("Critical Thinking", "Coordination", "Service Orientation"),
+            (("NREMT Emergency Medical Technician", CTDL.CERTIFICATION),
+             ("Georgia EMT license", CTDL.LICENSE)),
+            ("Bloodborne pathogens safety",), (1, 4), SkillNeed.Education.POSTSECONDARY_CERT,
+            shift=SkillNeed.Shift.ROTATING, wbl=("ojt_slots", "job_shadows", "guaranteed_interviews"),
+            drivers_license=True,
+        ),
+        "paramedic": NeedProfile(
+            "29-2043", "Paramedic", ("Critical Thinking", "Judgment and Decision Making", "Coordination"),
+            (("NREMT Paramedic", CTDL.CERTIFICATION), ("Georgia Paramedic license", CTDL.LICENSE)),
+            ("Bloodborne pathogens safety",), (1, 3), SkillNeed.Education.ASSOCIATE, 12,
+            SkillNeed.Shift.ROTATING, ("apprenticeship_slots", "mock_interviews"), drivers_license=True,
+        ),
+    },
+    answers={
+        "Peachtree Regional Medical Center (demo)": (("evs", "c"), ("pct", "c"), ("lpn", "c"), ("emt", "s"),
+                                                     ("paramedic", "s")),
+        "Chattahoochee Community Hospital (demo)": (("evs", "c"), ("pct", "s"), ("emt", "s")),
+        "Sweet Auburn Rehabilitation Hospital (demo)": (("evs", "s"), ("cna", "c"), ("lpn", "s")),
+        "Buckhead Heights Medical Center (demo)": (("evs", "c"), ("pct", "c"), ("lpn", "s"), ("emt", "c"),
+                                                   ("paramedic", "c")),
+        "Gwinnett Valley Hospital (demo)": (("evs", "s"), ("pct", "s"), ("emt", "s"), ("paramedic", "d")),
+        "Stone Mountain Senior Living (demo)": (("cna", "s"), ("lpn", "d")),
+        "Clayton Family Health Clinic (demo)": (("lpn", "s"),),
+        # Decatur Skilled Nursing Center and Cobb Home Health Partners have not answered.
+    },
+    past={
+        "Peachtree Regional Medical Center (demo)": ("evs", "pct", "lpn"),
+        "Chattahoochee Community Hospital (demo)": ("evs", "pct"),
+        "Buckhead Heights Medical Center (demo)": ("evs", "pct", "emt"),
+        "Decatur Skilled Nursing Center (demo)": ("cna",),
+        "Gwinnett Valley Hospital (demo)": ("evs", "emt"),
+    },
+)
+
+WELD = ("Operation and Control", "Quality Control Analysis", "Monitoring")
+MACHINE = ("Operation and Control", "Mathematics", "Quality Control Analysis", "Troubleshooting")
+OMIC_DEMAND = DemandSpec(
+    convener_slug="pcc-omic",
+    partnership="OMIC Training",
+    area_code="0038900",  # Portland-Vancouver-Hillsboro, OR-WA
+    competencies=("GMAW and FCAW welding", "Blueprint reading and GD&T", "Precision measurement",
+                  "Shipyard safety (OSHA 10 Maritime)"),
+    profiles={
+        "welder": NeedProfile(
+            "51-4121", "Maritime welder", WELD,
+            (("AWS D1.1 Structural Steel Welding certification", CTDL.CERTIFICATION),
+             ("OSHA 10 Maritime", CTDL.CERTIFICATE)),
+            ("GMAW and FCAW welding", "Shipyard safety (OSHA 10 Maritime)"), (3, 8),
+            wbl=("apprenticeship_slots", "ojt_slots", "tours", "guaranteed_interviews"),
+        ),
+        "machinist": NeedProfile(
+            "51-4041", "Machinist", MACHINE,
+            (("NIMS Machining Level I: Measurement, Materials and Safety", CTDL.CERTIFICATION),),
+            ("Blueprint reading and GD&T", "Precision measurement"), (2, 5), experience_months=6,
+            wbl=("apprenticeship_slots", "job_shadows", "mock_interviews"),
+        ),
+        "cnc": NeedProfile(
+            "51-9161", "CNC operator", (*MACHINE, "Programming"),
+            (("NIMS CNC Milling: Operations", CTDL.CERTIFICATION), ("PCC CNC Machining certificate", CTDL.CERTIFICATE)),
+            ("Blueprint reading and GD&T", "Precision measurement"), (2, 6), SkillNeed.Education.POSTSECONDARY_CERT,
+            shift=SkillNeed.Shift.EVENING, wbl=("internship_slots", "ojt_slots", "guaranteed_interviews"),
+        ),
+        "assembler": NeedProfile(
+            "51-2090", "Aerostructures assembler", ("Operation and Control", "Quality Control Analysis",
+                                                     "Active Learning"),
+            (("Aerospace Manufacturing Technician certificate", CTDL.CERTIFICATE),),
+            ("Blueprint reading and GD&T",), (3, 10), wbl=("ojt_slots", "tours", "guaranteed_interviews"),
+        ),
+    },
+    answers={
+        "Vigor": (("welder", "c"), ("machinist", "c")),
+        "Boeing": (("cnc", "c"), ("machinist", "s"), ("assembler", "c")),
+        "Scappoose Precision Machining (demo)": (("machinist", "s"), ("cnc", "s")),
+        "St. Helens Metal Works (demo)": (("welder", "s"), ("cnc", "d")),
+        "Multnomah Aerostructures (demo)": (("cnc", "s"), ("assembler", "s")),
+        "Willamette Welding & Fabrication (demo)": (("welder", "c"),),
+        "Gresham CNC Components (demo)": (("cnc", "s"), ("machinist", "s")),
+        "Columbia River Composites (demo)": (("assembler", "d"),),
+        # Tualatin Valley Tooling has not answered.
+    },
+    past={
+        "Vigor": ("welder",),
+        "Boeing": ("cnc", "assembler"),
+        "Scappoose Precision Machining (demo)": ("machinist",),
+        "Willamette Welding & Fabrication (demo)": ("welder",),
+        "Tualatin Valley Tooling (demo)": ("cnc",),
+    },
+)
+
+CRAFT = ("Installation", "Equipment Selection", "Troubleshooting", "Coordination")
+HOUSTON_DEMAND = DemandSpec(
+    convener_slug="upskill-houston",
+    partnership="UpSkill Houston",
+    area_code="0026420",  # Houston-Pasadena-The Woodlands, TX
+    competencies=("OSHA 10 construction safety", "Rigging and signaling", "Isometric and blueprint reading",
+                  "Confined space awareness"),
+    profiles={
+        "pipefitter": NeedProfile(
+            "47-2152", "Pipefitter", CRAFT,
+            (("NCCER Core Curriculum", CTDL.CERTIFICATE), ("NCCER Pipefitting Level 2", CTDL.CERTIFICATION)),
+            ("Isometric and blueprint reading", "Rigging and signaling", "OSHA 10 construction safety"), (4, 12),
+            wbl=("apprenticeship_slots", "ojt_slots", "guaranteed_interviews"),
+        ),
+        "welder": NeedProfile(
+            "51-4121", "Pipe welder", WELD,
+            (("AWS D1.1 Structural Steel Welding certification", CTDL.CERTIFICATION),
+             ("NCCER Welding Level 1", CTDL.CERTIFICATION)),
+            ("OSHA 10 construction safety", "Confined space awareness"), (3, 10),
+            wbl=("apprenticeship_slots", "ojt_slots", "tours", "guaranteed_interviews"),
+        ),
+        "electrician": NeedProfile(
+            "47-2111", "Electrician", ("Installation", "Troubleshooting", "Mathematics", "Reading Comprehension"),
+            (("Texas Apprentice Electrician license (TDLR)", CTDL.LICENSE),
+             ("NCCER Electrical Level 1", CTDL.CERTIFICATION)),
+            ("OSHA 10 construction safety",), (2, 8),
+            wbl=("apprenticeship_slots", "mock_interviews", "guaranteed_interviews"), drivers_license=True,
+        ),
+        "hvac": NeedProfile(
+            "49-9021", "HVAC technician", ("Installation", "Repairing", "Troubleshooting"),
+            (("EPA Section 608 Technician certification", CTDL.CERTIFICATION),),
+            ("OSHA 10 construction safety",), (1, 4), SkillNeed.Education.POSTSECONDARY_CERT,
+            wbl=("apprenticeship_slots", "ojt_slots"), drivers_license=True,
+        ),
+        "laborer": NeedProfile(
+            "47-2061", "Construction laborer", ("Operation and Control", "Coordination", "Monitoring"),
+            (("OSHA 10 Construction", CTDL.CERTIFICATE),),
+            ("OSHA 10 construction safety",), (4, 12), SkillNeed.Education.NONE,
+            wbl=("ojt_slots", "guaranteed_interviews"),
+        ),
+    },
+    answers={
+        "S&B Engineers and Constructors": (("pipefitter", "c"), ("welder", "c"), ("electrician", "s")),
+        "TDIndustries": (("pipefitter", "c"), ("electrician", "c"), ("hvac", "s")),
+        "Bayou City Mechanical (demo)": (("pipefitter", "s"), ("welder", "s"), ("hvac", "d")),
+        "Ship Channel Industrial Contractors (demo)": (("pipefitter", "s"), ("welder", "s")),
+        "Katy Electrical Services (demo)": (("electrician", "d"),),
+        "Harris County Concrete (demo)": (("laborer", "s"),),
+        "Energy Corridor Constructors (demo)": (("pipefitter", "s"), ("welder", "c"), ("electrician", "s")),
+        # Pasadena Scaffolding has not answered.
+    },
+    past={
+        "S&B Engineers and Constructors": ("pipefitter", "welder"),
+        "TDIndustries": ("pipefitter", "electrician"),
+        "Bayou City Mechanical (demo)": ("pipefitter",),
+        "Energy Corridor Constructors (demo)": ("welder",),
+    },
+)
+
+PRODUCTION = ("Operation and Control", "Quality Control Analysis", "Monitoring", "Active Learning")
+AMP_DEMAND = DemandSpec(
+    convener_slug="region-4-indiana",
+    partnership="Advancing Manufacturing Partnership",
+    area_code="0029200",  # Lafayette-West Lafayette, IN
+    competencies=("Lean manufacturing and 5S", "PLC troubleshooting", "Blueprint reading and GD&T",
+                  "Forklift operation"),
+    profiles={
+        "assembler": NeedProfile(
+            "51-2090", "Production assembler", PRODUCTION,
+            (("MSSC Certified Production Technician (CPT)", CTDL.CERTIFICATION),
+             ("OSHA 10 General Industry", CTDL.CERTIFICATE)),
+            ("Lean manufacturing and 5S",), (4, 14), shift=SkillNeed.Shift.ROTATING,
+            wbl=("internship_slots", "tours", "guaranteed_interviews"),
+        ),
+        "cnc": NeedProfile(
+            "51-9161", "CNC operator", (*MACHINE, "Programming"),
+            (("NIMS Measurement, Materials and Safety", CTDL.CERTIFICATION),
+             ("Ivy Tech Machine Tool Technology certificate", CTDL.CERTIFICATE)),
+            ("Blueprint reading and GD&T",), (2, 6), SkillNeed.Education.POSTSECONDARY_CERT,
+            shift=SkillNeed.Shift.EVENING, wbl=("internship_slots", "ojt_slots", "guaranteed_interviews"),
+        ),
+        "maintenance": NeedProfile(
+            "49-9041", "Maintenance technician", ("Repairing", "Equipment Maintenance", "Troubleshooting",
+                                                  "Complex Problem Solving"),
+            (("Industrial Maintenance Mechanic (registered apprenticeship)", CTDL.APPRENTICESHIP_CERTIFICATE),
+             ("Ivy Tech Industrial Technology technical certificate", CTDL.CERTIFICATE)),
+            ("PLC troubleshooting",), (1, 4), SkillNeed.Education.POSTSECONDARY_CERT, 12,
+            SkillNeed.Shift.ROTATING, ("apprenticeship_slots", "internship_slots", "mock_interviews"),
+        ),
+        "welder": NeedProfile(
+            "51-4121", "Welder", WELD,
+            (("AWS D1.1 Structural Steel Welding certification", CTDL.CERTIFICATION),),
+            ("Blueprint reading and GD&T",), (2, 6), wbl=("ojt_slots", "tours", "guaranteed_interviews"),
+        ),
+        "machinist": NeedProfile(
+            "51-4041", "Machinist", MACHINE,
+            (("NIMS Machining Level I: Measurement, Materials and Safety", CTDL.CERTIFICATION),),
+            ("Blueprint reading and GD&T",), (1, 3), experience_months=12,
+            wbl=("apprenticeship_slots", "job_shadows"),
+        ),
+        "supervisor": NeedProfile(
+            "51-1011", "Production supervisor", ("Management of Personnel Resources", "Coordination",
+                                                 "Judgment and Decision Making", "Time Management"),
+            (("SME Lean Bronze certification", CTDL.CERTIFICATION),),
+            ("Lean manufacturing and 5S",), (1, 2), SkillNeed.Education.ASSOCIATE, 36,
+            wbl=("mock_interviews",),
+        ),
+    },
+    answers={
+        "Subaru of Indiana Automotive": (("assembler", "c"), ("maintenance", "c"), ("welder", "c"),
+                                         ("supervisor", "s")),
+        "AdKev": (("cnc", "c"), ("machinist", "s"), ("welder", "s")),
+        "Kirby Risk": (("assembler", "s"), ("maintenance", "s")),
+        "Ball Corporation": (("maintenance", "c"), ("assembler", "s")),
+        "Caterpillar": (("assembler", "c"), ("cnc", "c"), ("welder", "c"), ("maintenance", "s")),
+        "Wabash Valley Precision Castings (demo)": (("cnc", "s"), ("maintenance", "d")),
+        "Kokomo Drivetrain Components (demo)": (("assembler", "c"), ("cnc", "s"), ("supervisor", "s")),
+        "Tippecanoe Plastics Molding (demo)": (("assembler", "s"),),
+        "Monticello Tool & Die (demo)": (("machinist", "s"), ("cnc", "s")),
+        "Frankfort Food Processing Equipment (demo)": (("welder", "s"), ("assembler", "d")),
+        "Wildcat Creek Electronics (demo)": (("assembler", "s"),),
+        "Logansport Metal Stampings (demo)": (("maintenance", "s"), ("assembler", "s")),
+        "Crawfordsville Wire Products (demo)": (("maintenance", "s"),),
+        "Battle Ground Hydraulics (demo)": (("machinist", "c"), ("cnc", "s")),
+        "West Lafayette Aerostructures (demo)": (("cnc", "s"), ("assembler", "s"), ("supervisor", "d")),
+        "Carroll County Ag Equipment (demo)": (("welder", "s"),),
+        "Tipton Gear Works (demo)": (("machinist", "s"),),
+        "Peru Precision Machining (demo)": (("cnc", "d"),),
+        "Wabash River Packaging (demo)": (("maintenance", "s"),),
+        "Sagamore Pharmaceutical Packaging (demo)": (("assembler", "s"), ("maintenance", "s")),
+        "Prairie Creek Electric Motors (demo)": (("assembler", "s"),),
+        # Howard County Fabrication, Shadeland Coatings and Flora Precision Springs have not answered.
+    },
+    past={
+        "Subaru of Indiana Automotive": ("assembler", "maintenance"),
+        "AdKev": ("cnc",),
+        "Caterpillar": ("assembler", "welder"),
+        "Kokomo Drivetrain Components (demo)": ("assembler",),
+        "Ball Corporation": ("maintenance",),
+        "Howard County Fabrication (demo)": ("welder",),
+        "Monticello Tool & Die (demo)": ("machinist",),
+    },
+)
+
+DEMAND: tuple[DemandSpec, ...] = (ATLANTA_DEMAND, OMIC_DEMAND, HOUSTON_DEMAND, AMP_DEMAND)
+SIZE_SCALE: dict[str, float] = {SIZE.SMALL: 0.4, SIZE.MID: 1.0, SIZE.LARGE: 2.0}
+
+
+def seed_oews(ctx: SeedContext) -> None:
+    """Load the bundled BLS OEWS May 2025 file once (about 10 s on SQLite); skipped when wages are there."""
+    if OccupationWage.objects.exists():
+        return
+    result = oews_load()
+    ctx.changes["OEWS wage rows loaded"] += result.wages
+
+
+def seed_labor_market_areas(ctx: SeedContext) -> None:
+    for spec in DEMAND:
+        convener = ctx.conveners[spec.convener_slug]
+        partnership = ctx.partnerships[spec.convener_slug, spec.partnership]
+        area = LaborMarketArea.objects.get(code=spec.area_code)
+        _audit_sync(ctx, convener, partnership, _sync(partnership, {"labor_market_area": area}))
+
+
+def seed_competencies(ctx: SeedContext) -> None:
+    for spec in DEMAND:
+        convener = ctx.conveners[spec.convener_slug]
+        existing = set(Competency.objects.for_convener(convener).values_list("name", flat=True))
+        for name in spec.competencies:
+            if name not in existing:
+                competency_create(convener=convener, actor=None, name=name)
+                ctx.changes["competency created"] += 1
+
+
+def _quarter_of(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _next_quarter(day: date) -> str:
+    return quarters_from(_quarter_of(day), 2)[1]
+
+
+def _ensure_survey(ctx: SeedContext, spec: DemandSpec, title: str, opens_on: date, closes_on: date,
+                   quarters: list[str]) -> DemandSurvey:
+    convener = ctx.conveners[spec.convener_slug]
+    partnership = ctx.partnerships[spec.convener_slug, spec.partnership]
+    survey = DemandSurvey.objects.for_convener(convener).filter(partnership=partnership, title=title).first()
+    if survey is None:
+        survey = survey_open(convener=convener, actor=ctx.admin, partnership=partnership, title=title,
+                             opens_on=opens_on, closes_on=closes_on, quarters=quarters)
+        ctx.changes["demand survey created"] += 1
+    return survey
+
+
+def _market_median(area_code: str, soc_code: str) -> Decimal:
+    median = (
+        OccupationWage.objects.filter(area__code=area_code, occupation__soc_code=soc_code)
+        .values_list("hourly_median", flat=True).first()
+    )
+    return median or Decimal("20.00")
+
+
+def _quarter_dollars(value: float) -> Decimal:
+    return (Decimal(round(value * 4)) / 4).quantize(Decimal("0.01"))
+
+
+def _ensure_need(
+    ctx: SeedContext, spec: DemandSpec, survey: DemandSurvey, employer: Organization, key: str, status: str,
+    existing: set[tuple[int, int]], scale: float = 1.0,
+) -> bool:
+    """One employer's need for one occupation in one survey, keyed by (employer, occupation); True if created."""
+    profile = spec.profiles[key]
+    occupation = Occupation.objects.get(soc_code=profile.soc_code)
+    if (employer.pk, occupation.pk) in existing:
+        return False
+    convener = ctx.conveners[spec.convener_slug]
+    rng = random.Random(f"{survey.title}|{employer.name}|{key}")  # noqa: S311 (demo data)
+    size = SIZE_SCALE.get(employer.size_band, 1.0) * scale
+    low, high = profile.openings
+    quarters = {}
+    for quarter in survey.quarters:
+        total = max(0, round(rng.randint(low, high) * size))
+        new = round(total * rng.uniform(0.2, 0.6))
+        quarters[quarter] = (new, total - new)
+    if not any(sum(pair) for pair in quarters.values()):
+        quarters[survey.quarters[0]] = (1, 0)
+    # Starting wages around the market median; about half the offers start below it.
+    market = float(_market_median(spec.area_code, profile.soc_code))
+    wage_min = _quarter_dollars(market * rng.uniform(0.78, 1.04))
+    wage_max = _quarter_dollars(float(wage_min) * rng.uniform(1.08, 1.22))
+    skill_names = list(profile.skills)
+    rng.shuffle(skill_names)
+    skills = list(Skill.objects.filter(name__in=skill_names[: max(2, len(skill_names) - 1)]))
+    competencies = list(Competency.objects.for_convener(convener).filter(name__in=profile.competencies))
+    first = sum(quarters[survey.quarters[0]])
+    wbl: dict[str, Any] = {name: max(1, round(first * rng.uniform(0.3, 0.8))) for name in profile.wbl}
+    membership = Membership.objects.for_convener(convener).get(user=ctx.admin)
+    need = employer_services.skill_need_save(
+        convener=convener, actor=ctx.admin, membership=membership, survey=survey, employer=employer,
+        occupation=occupation, quarters=quarters, skills=skills, competencies=competencies,
+        credentials=profile.credentials, submit=status != "d", today=timezone.localdate(ctx.now),
+        work_location=f"{employer.city}, {employer.state}".strip(", "), min_education=profile.education,
+        experience_months=profile.experience_months, wage_min=wage_min, wage_max=wage_max, shift=profile.shift,
+        requires_background_check=True, requires_drug_test=rng.random() < 0.7,
+        requires_drivers_license=profile.drivers_license, notes=f"Job title: {profile.label}.", **wbl,
+    )
+    if status == "c":
+        employer_services.skill_need_confirm(convener=convener, actor=ctx.admin, need=need)
+    existing.add((employer.pk, occupation.pk))
+    ctx.changes["skill need created"] += 1
+    return True
+
+
+def seed_demand(ctx: SeedContext) -> None:
+    """A closed cycle two quarters back (all confirmed) and the open cycle, with needs, drafts and silences."""
+    today = timezone.localdate(ctx.now)
+    for spec in DEMAND:
+        convener = ctx.conveners[spec.convener_slug]
+        past_opens = today - timedelta(days=200)
+        past_quarters = quarters_from(_next_quarter(past_opens), 4)
+        past = _ensure_survey(ctx, spec, f"Demand plan {past_quarters[0]}–{past_quarters[-1]}", past_opens,
+                              past_opens + timedelta(days=28), past_quarters)
+        current_quarters = quarters_from(_next_quarter(today), 6)
+        current = _ensure_survey(ctx, spec, f"Demand plan {current_quarters[0]}–{current_quarters[-1]}",
+                                 today - timedelta(days=21), today + timedelta(days=24), current_quarters)
+        created = False
+        for survey, plan in ((past, {name: tuple((k, "c") for k in keys) for name, keys in spec.past.items()}),
+                             (current, spec.answers)):
+            existing = set(SkillNeed.objects.for_convener(convener).filter(survey=survey)
+                           .values_list("employer_id", "occupation_id"))
+            for name, answers in plan.items():
+                employer = ctx.organizations.get((spec.convener_slug, name)) or Organization.objects.for_convener(
+                    convener).get(name=name)
+                for key, status in answers:
+                    created |= _ensure_need(ctx, spec, survey, employer, key, status, existing,
+                                            scale=0.8 if survey is past else 1.0)
+        ctx.demand_changed[spec.convener_slug] = created
+
+
+def seed_demand_snapshots(ctx: SeedContext) -> None:
+    """Aggregate each partnership now (one run each), so the dashboard has figures on `make run`."""
+    for spec in DEMAND:
+        convener = ctx.conveners[spec.convener_slug]
+        partnership = ctx.partnerships[spec.convener_slug, spec.partnership]
+        has_snapshot = DemandSnapshot.objects.for_convener(convener).filter(partnership=partnership).exists()
+        if has_snapshot and not ctx.demand_changed.get(spec.convener_slug):
+            continue
+        # Reuses the run the new needs queued (the debounce), so exactly one run executes; the queued task
+        # that fires when the seed commits finds it done and does nothing.
+        run = employer_services.demand_aggregate_request(convener=convener, partnership=partnership,
+                                                         trigger="seed", countdown=0)
+        if demand_run_execute(convener=convener, run=run) is not None:
+            ctx.changes["demand snapshot created"] += 1
+
+
+def demand_summary() -> list[tuple[str, str, str, str, str]]:
+    """(partnership, survey, openings, employers, top occupation) of each seeded partnership's latest snapshot."""
+    rows = []
+    for spec in DEMAND:
+        convener = Convener.objects.filter(slug=spec.convener_slug).first()
+        if convener is None:
+            continue
+        snapshot = (DemandSnapshot.objects.for_convener(convener).filter(partnership__name=spec.partnership)
+                    .order_by("-version").first())
+        if snapshot is None:
+            continue
+        data = snapshot.data
+        occupations = data.get("occupations") or []
+        top = f"{occupations[0]['title']} ({occupations[0]['openings']})" if occupations else "-"
+        rows.append((spec.partnership, (data.get("survey") or {}).get("title", "-"),
+                     str(data["totals"]["openings"]), str(data["totals"]["employers"]), top))
+    return rows
+
+
 Step = Callable[[SeedContext], None]
 
 # In order. A later issue adds its demo rows by appending a step (e.g. councils, demand surveys, cohorts).
@@ -1490,6 +1986,11 @@ STEPS: list[Step] = [
     seed_meetings,
     seed_goals,
     seed_engagement,
+    seed_oews,
+    seed_labor_market_areas,
+    seed_competencies,
+    seed_demand,
+    seed_demand_snapshots,
 ]
 
 
@@ -1546,7 +2047,16 @@ class Command(BaseCommand):
         if quiet:
             return
         self._print_summary(ctx)
+        self._print_demand()
         self._print_logins()
+
+    def _print_demand(self) -> None:
+        rows = demand_summary()
+        if not rows:
+            return
+        self.stdout.write("")
+        self.stdout.write("Employer demand (open survey cycle; Demand dashboard of each partnership)")
+        self._print_table(("partnership", "survey", "openings", "employers", "top occupation"), rows)
 
     def _print_summary(self, ctx: SeedContext) -> None:
         if ctx.changes:

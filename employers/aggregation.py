@@ -1,0 +1,293 @@
+"""Aggregated demand of one partnership, computed in SQL and stored as a versioned snapshot.
+
+Every figure carries the number of distinct employers behind it, so that suppression (fewer than 3
+employers) can be applied for whoever looks (partnerships/suppression.py). Pages and the API read the stored
+snapshot; nothing here runs during a request.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, Sum
+from django.utils import timezone
+
+from employers.models import (
+    DemandRun,
+    DemandSnapshot,
+    DemandSurvey,
+    OccupationWage,
+    SkillNeed,
+    SkillNeedCredential,
+    SkillNeedQuarter,
+)
+from partnerships.models import Convener, Organization, Partnership
+
+COUNTED = [SkillNeed.Status.SUBMITTED, SkillNeed.Status.CONFIRMED]
+SUPPLY_NOTE = (
+    "Pipeline supply counts seats in upcoming cohorts that target the same occupation. Programs and cohorts "
+    "are not in the portal yet, so supply is 0 and the gap equals demand."
+)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont(f) WITHIN GROUP (ORDER BY expr)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def current_survey(*, convener: Convener, partnership: Partnership) -> DemandSurvey | None:
+    return current_surveys(convener=convener, partnerships=[partnership]).get(partnership.pk)
+
+
+def current_surveys(*, convener: Convener, partnerships: list[Partnership]) -> dict[int, DemandSurvey]:
+    """The latest survey cycle of each partnership (one query)."""
+    latest: dict[int, DemandSurvey] = {}
+    surveys = DemandSurvey.objects.for_convener(convener).filter(partnership__in=[p.pk for p in partnerships])
+    for survey in surveys.order_by("partnership_id", "-opens_on", "-id"):
+        latest.setdefault(survey.partnership_id, survey)
+    return latest
+
+
+def _by_partnership(rows: Any, key: str = "partnership") -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.pop(key), []).append(row)
+    return grouped
+
+
+def _wage_medians(needs: Any) -> dict[tuple[int, int], Decimal | None]:
+    """Median offered wage (midpoint of each need's range) per partnership and occupation."""
+    midpoint = (F("wage_min") + F("wage_max")) / 2
+    if connection.vendor == "postgresql":
+        rows = needs.values("partnership_id", "occupation_id").annotate(m=PercentileCont(midpoint)).values_list(
+            "partnership_id", "occupation_id", "m")
+        return {(p, occ): Decimal(str(round(m, 2))) if m is not None else None for p, occ, m in rows}
+    # SQLite (the embedded demo database) has no percentile function: take the median of the grouped values.
+    grouped: dict[tuple[int, int], list[Decimal]] = {}
+    for p, occ, mid in needs.annotate(mid=midpoint).values_list("partnership_id", "occupation_id", "mid"):
+        grouped.setdefault((p, occ), []).append(Decimal(str(mid)))
+    return {key: Decimal(median(values)).quantize(Decimal("0.01")) for key, values in grouped.items()}
+
+
+WBL_FIELDS = ["apprenticeship_slots", "internship_slots", "ojt_slots", "job_shadows", "tours", "mock_interviews",
+              "guaranteed_interviews"]
+
+
+def compute(*, convener: Convener, partnership: Partnership, survey: DemandSurvey | None) -> dict[str, Any]:
+    """The aggregate of one partnership for one survey cycle."""
+    surveys = {partnership.pk: survey} if survey is not None else {}
+    return compute_many(convener=convener, partnerships=[partnership], surveys=surveys)[partnership.pk]
+
+
+def compute_many(
+    *, convener: Convener, partnerships: list[Partnership], surveys: dict[int, DemandSurvey] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Aggregates of many partnerships of one convener, in a fixed number of grouped SQL queries (~11),
+    however many partnerships, employers or needs there are. Each partnership uses its latest survey cycle
+    unless ``surveys`` says otherwise."""
+    if surveys is None:
+        surveys = current_surveys(convener=convener, partnerships=partnerships)
+    needs = SkillNeed.objects.for_convener(convener).filter(
+        survey_id__in=[s.pk for s in surveys.values()], status__in=COUNTED
+    )
+    need_ids = needs.values("pk")
+    quarters = SkillNeedQuarter.objects.for_convener(convener).filter(need__in=need_ids)
+    openings = Sum(F("new_positions") + F("replacements"))
+    employers_q = Count("need__employer", distinct=True)
+
+    by_occ_quarter = _by_partnership(
+        quarters.values("quarter", partnership=F("need__partnership_id"), occupation=F("need__occupation_id"))
+        .annotate(openings=openings, employers=employers_q).order_by()
+    )
+    by_quarter = _by_partnership(
+        quarters.values("quarter", partnership=F("need__partnership_id"))
+        .annotate(openings=openings, employers=employers_q).order_by("quarter")
+    )
+    size_bands = _by_partnership(
+        quarters.values(partnership=F("need__partnership_id"), band=F("need__employer__size_band"))
+        .annotate(openings=openings, employers=employers_q).order_by("band")
+    )
+    occupations = _by_partnership(
+        needs.values("occupation_id", "occupation__soc_code", "occupation__title", pid=F("partnership_id"))
+        .annotate(employers=Count("employer", distinct=True), needs=Count("pk"), wage_min=Min("wage_min"),
+                  wage_max=Max("wage_max"), openings=Sum("openings_total"), new=Sum("new_positions_total"),
+                  repl=Sum("replacements_total"))
+        .order_by(), key="pid"
+    )
+    medians = _wage_medians(needs)
+    skill_link = SkillNeed.skills.through.objects.filter(skillneed__in=need_ids)
+    skills = _by_partnership(
+        skill_link.values(partnership=F("skillneed__partnership_id"), name=F("skill__name"),
+                          onet_id=F("skill__onet_id"))
+        .annotate(openings=Sum("skillneed__openings_total"), employers=Count("skillneed__employer", distinct=True))
+        .order_by("-openings", "name")
+    )
+    competency_link = SkillNeed.competencies.through.objects.filter(skillneed__in=need_ids)
+    competencies = _by_partnership(
+        competency_link.values(partnership=F("skillneed__partnership_id"), name=F("competency__name"))
+        .annotate(openings=Sum("skillneed__openings_total"), employers=Count("skillneed__employer", distinct=True))
+        .order_by("-openings", "name")
+    )
+    credentials = _by_partnership(
+        SkillNeedCredential.objects.for_convener(convener).filter(need__in=need_ids)
+        .values("name", "ctdl_type", partnership=F("need__partnership_id"))
+        .annotate(openings=Sum("need__openings_total"), employers=Count("need__employer", distinct=True))
+        .order_by("-openings", "name")
+    )
+    per_partnership = {
+        row.pop("pid"): row for row in needs.values(pid=F("partnership_id")).annotate(
+            employers=Count("employer", distinct=True), needs=Count("pk"), openings=Sum("openings_total"),
+            # Aliases must not be the field names themselves (Django reads them back as aggregates).
+            **{f"{f}_total": Sum(f) for f in WBL_FIELDS},
+            **{f"{f}_employers": Count("employer", distinct=True, filter=Q(**{f"{f}__gt": 0}))
+               for f in WBL_FIELDS},
+        ).order_by()
+    }
+    area_ids = {p.labor_market_area_id for p in partnerships if p.labor_market_area_id}
+    occupation_ids = {row["occupation_id"] for rows in occupations.values() for row in rows}
+    market: dict[tuple[Any, Any], OccupationWage] = {
+        (w.area_id, w.occupation_id): w
+        for w in OccupationWage.objects.filter(area_id__in=area_ids, occupation_id__in=occupation_ids)
+    } if area_ids and occupation_ids else {}
+
+    size_labels = dict(Organization.SizeBand.choices)
+    results: dict[int, dict[str, Any]] = {}
+    for partnership in partnerships:
+        pk = partnership.pk
+        survey = surveys.get(pk)
+        quarter_cells: dict[int, dict[str, Any]] = {}
+        for row in by_occ_quarter.get(pk, []):
+            quarter_cells.setdefault(row["occupation"], {})[row["quarter"]] = {
+                "openings": int(row["openings"]), "employers": row["employers"]}
+        occupation_rows = []
+        for row in occupations.get(pk, []):
+            wage = market.get((partnership.labor_market_area_id, row["occupation_id"]))
+            demand = int(row["openings"] or 0)
+            supply = 0
+            occupation_rows.append({
+                "soc_code": row["occupation__soc_code"], "title": row["occupation__title"],
+                "employers": row["employers"], "needs": row["needs"],
+                "openings": demand, "new_positions": int(row["new"] or 0), "replacements": int(row["repl"] or 0),
+                "by_quarter": dict(sorted(quarter_cells.get(row["occupation_id"], {}).items())),
+                "wage_min": _money(row["wage_min"]), "wage_median": _money(medians.get((pk, row["occupation_id"]))),
+                "wage_max": _money(row["wage_max"]),
+                "market_median": _money(wage.hourly_median) if wage else None,
+                "market_p10": _money(wage.hourly_p10) if wage else None,
+                "market_p90": _money(wage.hourly_p90) if wage else None,
+                "supply_seats": supply, "gap": demand - supply,
+            })
+        occupation_rows.sort(key=lambda r: (-r["openings"], r["soc_code"]))
+        sums = per_partnership.get(pk, {})
+        total_openings = int(sums.get("openings") or 0)
+        area = partnership.labor_market_area
+        results[pk] = {
+            "survey": {"id": survey.pk, "title": survey.title, "quarters": survey.quarters} if survey else None,
+            "area": {"code": area.code, "name": area.name} if area else None,
+            "totals": {"openings": total_openings, "employers": sums.get("employers", 0),
+                       "needs": sums.get("needs", 0), "supply_seats": 0, "gap": total_openings},
+            "occupations": occupation_rows,
+            "by_quarter": [{"quarter": r["quarter"], "openings": int(r["openings"]), "employers": r["employers"]}
+                           for r in by_quarter.get(pk, [])],
+            "skills": [{**r, "openings": int(r["openings"] or 0)} for r in skills.get(pk, [])],
+            "competencies": [{**r, "openings": int(r["openings"] or 0)} for r in competencies.get(pk, [])],
+            "credentials": [{**r, "openings": int(r["openings"] or 0)} for r in credentials.get(pk, [])],
+            "size_bands": [{"band": r["band"] or "unknown",
+                            "label": size_labels.get(r["band"], "Size not recorded"),
+                            "openings": int(r["openings"]), "employers": r["employers"]}
+                           for r in size_bands.get(pk, [])],
+            "work_based_learning": {
+                f: {"value": int(sums.get(f"{f}_total") or 0), "employers": sums.get(f"{f}_employers", 0)}
+                for f in WBL_FIELDS
+            },
+            "supply_note": SUPPLY_NOTE,
+        }
+    return results
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def demand_run_execute(*, convener: Convener, run: DemandRun) -> DemandSnapshot | None:
+    """Execute a queued run: one at a time per partnership; a run superseded by a newer one is skipped."""
+    with transaction.atomic():
+        run = DemandRun.objects.for_convener(convener).select_for_update().get(pk=run.pk)
+        if run.status != DemandRun.Status.QUEUED:
+            return None
+        busy = DemandRun.objects.for_convener(convener).filter(
+            partnership=run.partnership_id, status=DemandRun.Status.RUNNING).exclude(pk=run.pk).exists()
+        newer = DemandRun.objects.for_convener(convener).filter(
+            partnership=run.partnership_id, status=DemandRun.Status.QUEUED, pk__gt=run.pk).exists()
+        if newer:
+            run.status, run.finished_at = DemandRun.Status.SKIPPED, timezone.now()
+            run.save(update_fields=["status", "finished_at"])
+            return None
+        if busy:
+            return None  # the task retries later
+        run.status, run.started_at, run.progress = DemandRun.Status.RUNNING, timezone.now(), 10
+        run.save(update_fields=["status", "started_at", "progress"])
+    try:
+        partnership = Partnership.objects.for_convener(convener).select_related("labor_market_area").get(
+            pk=run.partnership_id)
+        survey = current_survey(convener=convener, partnership=partnership)
+        data = compute(convener=convener, partnership=partnership, survey=survey)
+        with transaction.atomic():
+            last = DemandSnapshot.objects.for_convener(convener).filter(partnership=partnership).order_by(
+                "-version").values_list("version", flat=True).first() or 0
+            snapshot = DemandSnapshot.objects.create(
+                convener=convener, partnership=partnership, survey=survey, run=run, version=last + 1,
+                computed_at=timezone.now(), data=data,
+            )
+            run.status, run.progress, run.finished_at = DemandRun.Status.SUCCEEDED, 100, timezone.now()
+            run.save(update_fields=["status", "progress", "finished_at"])
+        return snapshot
+    except Exception as exc:
+        DemandRun.objects.for_convener(convener).filter(pk=run.pk).update(
+            status=DemandRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+
+
+def demand_runs_execute_batch(*, convener: Convener, partnerships: list[Partnership], trigger: str = "nightly"
+                              ) -> list[DemandSnapshot]:
+    """The nightly path: aggregate many partnerships of one convener in one pass (the same grouped queries,
+    each grouped by partnership too) and store one snapshot per partnership. Partnerships with a run already
+    under way are left to it."""
+    now = timezone.now()
+    with transaction.atomic():
+        busy = set(DemandRun.objects.for_convener(convener).filter(
+            partnership__in=[p.pk for p in partnerships], status=DemandRun.Status.RUNNING,
+        ).values_list("partnership_id", flat=True))
+        todo = [p for p in partnerships if p.pk not in busy]
+        # Queued runs of these partnerships are answered by this pass.
+        DemandRun.objects.for_convener(convener).filter(
+            partnership__in=[p.pk for p in todo], status=DemandRun.Status.QUEUED,
+        ).update(status=DemandRun.Status.SKIPPED, finished_at=now)
+        runs = DemandRun.objects.bulk_create([
+            DemandRun(convener=convener, partnership=p, trigger=trigger, status=DemandRun.Status.RUNNING,
+                      started_at=now, progress=10) for p in todo
+        ])
+    surveys = current_surveys(convener=convener, partnerships=todo)
+    data = compute_many(convener=convener, partnerships=todo, surveys=surveys)
+    with transaction.atomic():
+        versions = dict(
+            DemandSnapshot.objects.for_convener(convener).filter(partnership__in=[p.pk for p in todo])
+            .values("partnership_id").annotate(v=Max("version")).values_list("partnership_id", "v")
+        )
+        finished = timezone.now()
+        snapshots = DemandSnapshot.objects.bulk_create([
+            DemandSnapshot(convener=convener, partnership=p, survey=surveys.get(p.pk), run=run,
+                           version=(versions.get(p.pk) or 0) + 1, computed_at=finished, data=data[p.pk])
+            for p, run in zip(todo, runs, strict=True)
+        ])
+        DemandRun.objects.for_convener(convener).filter(pk__in=[r.pk for r in runs]).update(
+            status=DemandRun.Status.SUCCEEDED, progress=100, finished_at=finished)
+    return snapshots
+
+
+__all__ = ["compute", "compute_many", "current_survey", "demand_run_execute", "demand_runs_execute_batch"]
