@@ -61,6 +61,77 @@ def _by_partnership(rows: Any, key: str = "partnership") -> dict[int, list[dict[
     return grouped
 
 
+_ROLLUP_SQL = """
+WITH per_employer AS (
+    SELECT n.partnership_id AS pid, n.occupation_id AS occ, q.quarter AS quarter, n.employer_id AS emp,
+           o.size_band AS band, SUM(q.new_positions + q.replacements) AS openings
+    FROM ({quarters}) q
+    JOIN employers_skillneed n ON n.id = q.need_id
+    JOIN partnerships_organization o ON o.id = n.employer_id
+    GROUP BY n.partnership_id, n.occupation_id, q.quarter, n.employer_id, o.size_band
+)
+SELECT 'occupation_quarter', pid, occ, quarter, NULL, SUM(openings), COUNT(*)
+  FROM per_employer GROUP BY pid, occ, quarter
+UNION ALL
+SELECT 'quarter', pid, NULL, quarter, NULL, SUM(openings), COUNT(DISTINCT emp)
+  FROM per_employer GROUP BY pid, quarter
+UNION ALL
+SELECT 'band', pid, NULL, NULL, band, SUM(openings), COUNT(DISTINCT emp)
+  FROM per_employer GROUP BY pid, band
+"""
+
+
+def _quarter_rollups(quarters: Any) -> tuple[dict[int, list[dict[str, Any]]], ...]:
+    """Openings by occupation and quarter, by quarter, and by employer size band, each with its number of
+    employers, from ONE scan of the quarter rows: they are first summed per employer (a CTE), so the three
+    roll-ups read that small set instead of joining every quarter row three times."""
+    inner_sql, params = quarters.values("need_id", "quarter", "new_positions", "replacements").query.sql_with_params()
+    by_occ_quarter: dict[int, list[dict[str, Any]]] = {}
+    by_quarter: dict[int, list[dict[str, Any]]] = {}
+    size_bands: dict[int, list[dict[str, Any]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLLUP_SQL.format(quarters=inner_sql), params)
+        for kind, pid, occ, quarter, band, openings, employers in cursor.fetchall():
+            cell = {"openings": int(openings or 0), "employers": int(employers)}
+            if kind == "occupation_quarter":
+                by_occ_quarter.setdefault(pid, []).append({"occupation": occ, "quarter": quarter, **cell})
+            elif kind == "quarter":
+                by_quarter.setdefault(pid, []).append({"quarter": quarter, **cell})
+            else:
+                size_bands.setdefault(pid, []).append({"band": band, **cell})
+    for rows in by_quarter.values():
+        rows.sort(key=lambda r: r["quarter"])
+    for rows in size_bands.values():
+        rows.sort(key=lambda r: r["band"] or "")
+    return by_occ_quarter, by_quarter, size_bands
+
+
+_SKILL_SQL = """
+SELECT per.pid, s.name, s.onet_id, SUM(per.openings), COUNT(*)
+FROM (
+    SELECT n.partnership_id AS pid, l.skill_id AS skill, n.employer_id AS emp, SUM(n.openings_total) AS openings
+    FROM ({links}) l JOIN employers_skillneed n ON n.id = l.skillneed_id
+    GROUP BY n.partnership_id, l.skill_id, n.employer_id
+) per
+JOIN employers_skill s ON s.id = per.skill
+GROUP BY per.pid, s.name, s.onet_id
+"""
+
+
+def _skill_rollup(links: Any) -> dict[int, list[dict[str, Any]]]:
+    """Openings and employers per O*NET skill: summed per employer first, so counting employers is a COUNT(*)."""
+    inner_sql, params = links.values("skillneed_id", "skill_id").query.sql_with_params()
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SKILL_SQL.format(links=inner_sql), params)
+        for pid, name, onet_id, openings, employers in cursor.fetchall():
+            grouped.setdefault(pid, []).append(
+                {"name": name, "onet_id": onet_id, "openings": int(openings or 0), "employers": int(employers)})
+    for rows in grouped.values():
+        rows.sort(key=lambda r: (-r["openings"], r["name"]))
+    return grouped
+
+
 def _wage_medians(needs: Any) -> dict[tuple[int, int], Decimal | None]:
     """Median offered wage (midpoint of each need's range) per partnership and occupation."""
     midpoint = (F("wage_min") + F("wage_max")) / 2
@@ -98,21 +169,8 @@ def compute_many(
     )
     need_ids = needs.values("pk")
     quarters = SkillNeedQuarter.objects.for_convener(convener).filter(need__in=need_ids)
-    openings = Sum(F("new_positions") + F("replacements"))
-    employers_q = Count("need__employer", distinct=True)
 
-    by_occ_quarter = _by_partnership(
-        quarters.values("quarter", partnership=F("need__partnership_id"), occupation=F("need__occupation_id"))
-        .annotate(openings=openings, employers=employers_q).order_by()
-    )
-    by_quarter = _by_partnership(
-        quarters.values("quarter", partnership=F("need__partnership_id"))
-        .annotate(openings=openings, employers=employers_q).order_by("quarter")
-    )
-    size_bands = _by_partnership(
-        quarters.values(partnership=F("need__partnership_id"), band=F("need__employer__size_band"))
-        .annotate(openings=openings, employers=employers_q).order_by("band")
-    )
+    by_occ_quarter, by_quarter, size_bands = _quarter_rollups(quarters)
     occupations = _by_partnership(
         needs.values("occupation_id", "occupation__soc_code", "occupation__title", pid=F("partnership_id"))
         .annotate(employers=Count("employer", distinct=True), needs=Count("pk"), wage_min=Min("wage_min"),
@@ -122,12 +180,7 @@ def compute_many(
     )
     medians = _wage_medians(needs)
     skill_link = SkillNeed.skills.through.objects.filter(skillneed__in=need_ids)
-    skills = _by_partnership(
-        skill_link.values(partnership=F("skillneed__partnership_id"), name=F("skill__name"),
-                          onet_id=F("skill__onet_id"))
-        .annotate(openings=Sum("skillneed__openings_total"), employers=Count("skillneed__employer", distinct=True))
-        .order_by("-openings", "name")
-    )
+    skills = _skill_rollup(skill_link)
     competency_link = SkillNeed.competencies.through.objects.filter(skillneed__in=need_ids)
     competencies = _by_partnership(
         competency_link.values(partnership=F("skillneed__partnership_id"), name=F("competency__name"))
