@@ -25,11 +25,12 @@ from employers.models import (
     SkillNeedQuarter,
 )
 from partnerships.models import Convener, Organization, Partnership
+from programs.selectors import pipeline_supply
 
 COUNTED = [SkillNeed.Status.SUBMITTED, SkillNeed.Status.CONFIRMED]
 SUPPLY_NOTE = (
-    "Pipeline supply counts seats in upcoming cohorts that target the same occupation. Programs and cohorts "
-    "are not in the portal yet, so supply is 0 and the gap equals demand."
+    "Pipeline supply counts the seats of planned, recruiting and running cohorts of this partnership that target "
+    "the same occupation. The gap is openings less those seats; a negative gap means more seats than openings."
 )
 
 
@@ -209,6 +210,7 @@ def compute_many(
         for w in OccupationWage.objects.filter(area_id__in=area_ids, occupation_id__in=occupation_ids)
     } if area_ids and occupation_ids else {}
 
+    supply_seats = pipeline_supply(convener=convener, partnership_ids=[p.pk for p in partnerships])
     size_labels = dict(Organization.SizeBand.choices)
     results: dict[int, dict[str, Any]] = {}
     for partnership in partnerships:
@@ -222,7 +224,7 @@ def compute_many(
         for row in occupations.get(pk, []):
             wage = market.get((partnership.labor_market_area_id, row["occupation_id"]))
             demand = int(row["openings"] or 0)
-            supply = 0
+            supply = supply_seats.get((pk, row["occupation_id"]), 0)
             occupation_rows.append({
                 "soc_code": row["occupation__soc_code"], "title": row["occupation__title"],
                 "employers": row["employers"], "needs": row["needs"],
@@ -238,12 +240,14 @@ def compute_many(
         occupation_rows.sort(key=lambda r: (-r["openings"], r["soc_code"]))
         sums = per_partnership.get(pk, {})
         total_openings = int(sums.get("openings") or 0)
+        total_supply = sum(r["supply_seats"] for r in occupation_rows)
         area = partnership.labor_market_area
         results[pk] = {
             "survey": {"id": survey.pk, "title": survey.title, "quarters": survey.quarters} if survey else None,
             "area": {"code": area.code, "name": area.name} if area else None,
             "totals": {"openings": total_openings, "employers": sums.get("employers", 0),
-                       "needs": sums.get("needs", 0), "supply_seats": 0, "gap": total_openings},
+                       "needs": sums.get("needs", 0), "supply_seats": total_supply,
+                       "gap": total_openings - total_supply},
             "occupations": occupation_rows,
             "by_quarter": [{"quarter": r["quarter"], "openings": int(r["openings"]), "employers": r["employers"]}
                            for r in by_quarter.get(pk, [])],

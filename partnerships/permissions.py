@@ -44,6 +44,15 @@ class Action(StrEnum):
     NEED_CONFIRM = "need.confirm"
     DEMAND_VIEW = "demand.view"
     DEMAND_REFRESH = "demand.refresh"
+    PROGRAM_VIEW = "program.view"
+    PROGRAM_MANAGE = "program.manage"
+    COHORT_VIEW = "cohort.view"
+    COHORT_MANAGE = "cohort.manage"
+    SEAT_OVERRIDE = "cohort.seat_override"
+    ROSTER_VIEW = "roster.view"
+    ROSTER_MANAGE = "roster.manage"
+    PARTICIPANT_VIEW = "participant.view"
+    PARTICIPANT_MANAGE = "participant.manage"
 
 
 ALL_ROLES = frozenset(Role)
@@ -83,6 +92,21 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.NEED_CONFIRM: CONVENER,
     Action.DEMAND_VIEW: ALL_ROLES,
     Action.DEMAND_REFRESH: CONVENER,
+    # Programs and cohorts. The catalogue is public inside the tenant (funders see no people in it). Cohorts:
+    # providers see their own programs' cohorts, employers the ones they host (counts only), case managers
+    # the ones they refer people to; selectors narrow each. Rosters (people) are kept by convener staff and
+    # the providers that run the program; only the convener may enroll past the seat limit.
+    Action.PROGRAM_VIEW: ALL_ROLES,
+    Action.PROGRAM_MANAGE: CONVENER,
+    Action.COHORT_VIEW: CONVENER | {Role.PROVIDER_STAFF, Role.EMPLOYER_REP, Role.CASE_MANAGER},
+    Action.COHORT_MANAGE: CONVENER,
+    Action.SEAT_OVERRIDE: CONVENER,
+    Action.ROSTER_VIEW: CONVENER | {Role.PROVIDER_STAFF},
+    Action.ROSTER_MANAGE: CONVENER | {Role.PROVIDER_STAFF},
+    # Participants: convener staff and case managers (their organization's people); providers reach the
+    # people of their cohorts through the roster.
+    Action.PARTICIPANT_VIEW: CONVENER | {Role.CASE_MANAGER},
+    Action.PARTICIPANT_MANAGE: CONVENER | {Role.CASE_MANAGER},
 }
 
 
