@@ -26,7 +26,6 @@ from partnerships.models import Convener, Membership, Organization, Partnership,
 from partnerships.permissions import Action, can
 from partnerships.roles import CONVENER_ROLES, OrganizationType, Role
 from programs.models import (
-    CIP_VALIDATOR,
     AttendanceRecord,
     Cohort,
     CohortEmployer,
@@ -66,6 +65,12 @@ PROGRAM_FIELDS = ("name", "program_type", "description", "cip_code", "length_wee
 def _program_check(program: Program, *, convener: Convener, other_providers: list[Organization],
                    wage_steps: list[dict[str, Any]] | None) -> None:
     errors: dict[str, list[str]] = {}
+    try:  # types and field validators (CIP format, minimums); converts "12" and "4200.00" on the way
+        program.clean_fields(exclude=["convener", "provider", "created_by", "name", "program_type"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        for name in exc.message_dict:
+            setattr(program, name, None)
     program.name = (program.name or "").strip()
     if not program.name:
         errors["name"] = ["Give the program a name."]
@@ -73,11 +78,6 @@ def _program_check(program: Program, *, convener: Convener, other_providers: lis
         errors["name"] = [f"There is already a program called “{program.name}”."]
     if program.program_type not in Program.ProgramType.values:
         errors["program_type"] = ["Choose a program type."]
-    if program.cip_code:
-        try:
-            CIP_VALIDATOR(program.cip_code)
-        except ValidationError as exc:
-            errors["cip_code"] = list(exc.messages)
     provider = program.provider if program.provider_id else None
     if provider is None or provider.convener_id != convener.pk:
         errors["provider"] = ["Choose the lead training provider."]
@@ -90,6 +90,11 @@ def _program_check(program: Program, *, convener: Convener, other_providers: lis
         errors["length_weeks"] = ["A program lasts at least a week."]
     if program.cost_per_participant is not None and program.cost_per_participant < 0:
         errors["cost_per_participant"] = ["The cost cannot be negative."]
+    friendlier = {"cost_per_participant": "The cost cannot be negative.",
+                  "length_weeks": "A program lasts at least a week."}
+    for name, message in friendlier.items():
+        if any("greater than or equal" in m for m in errors.get(name, [])):
+            errors[name] = [message]
     if wage_steps and not program.is_apprenticeship:
         errors["wage_steps"] = ["Wage progression steps belong to registered apprenticeships."]
     if wage_steps:
@@ -235,6 +240,15 @@ def _clean_pattern(pattern: Mapping[Any, Any] | None) -> dict[str, str]:
 
 def _cohort_check(cohort: Cohort, *, convener: Convener) -> None:
     errors: dict[str, list[str]] = {}
+    for name in ("start_date", "end_date", "seats"):  # types: "2027-01-04" and "14" arrive from forms and JSON
+        value = getattr(cohort, name)
+        try:
+            setattr(cohort, name, None if value in (None, "") else Cohort._meta.get_field(name).to_python(value))
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+            setattr(cohort, name, None)
+    if errors:
+        raise ValidationError(errors)
     cohort.name = (cohort.name or "").strip()
     if not cohort.name:
         errors["name"] = ["Give the cohort a name, e.g. “Spring 2027 evening cohort”."]
@@ -577,7 +591,7 @@ def attendance_record_day(
                 record.status, record.hours, record.recorded_by = mark, hours.get(pk), actor
                 changed.append(record)
         AttendanceRecord.objects.bulk_create(new)
-        AttendanceRecord.objects.bulk_update(changed, ["status", "hours", "recorded_by"])
+        AttendanceRecord.objects.for_convener(convener).bulk_update(changed, ["status", "hours", "recorded_by"])
         audit_record(convener=convener, actor=actor, action="attendance.record", target=cohort,
                      metadata={"day": session.day.isoformat(), "rows": len(new) + len(changed)})
     return len(new) + len(changed)

@@ -59,6 +59,7 @@ from partnerships.models import (
     User,
 )
 from partnerships.roles import OrganizationType, Role
+from programs.demo import seed_programs
 
 # A published demo password; the demo accounts exist only in the seeded local database.
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105
@@ -1990,6 +1991,7 @@ STEPS: list[Step] = [
     seed_labor_market_areas,
     seed_competencies,
     seed_demand,
+    seed_programs,  # cohorts are pipeline supply, so they come before the demand snapshots
     seed_demand_snapshots,
 ]
 
