@@ -21,8 +21,6 @@ from employers.models import (
     DemandSurvey,
     OccupationWage,
     SkillNeed,
-    SkillNeedCredential,
-    SkillNeedQuarter,
 )
 from partnerships.models import Convener, Organization, Partnership
 from programs.selectors import pipeline_supply
@@ -62,75 +60,132 @@ def _by_partnership(rows: Any, key: str = "partnership") -> dict[int, list[dict[
     return grouped
 
 
-_ROLLUP_SQL = """
+class _Counted:
+    """The WHERE clause of the needs that count (one convener, the given survey cycles, submitted or confirmed),
+    as SQL with its parameters. Every roll-up below JOINs the needs table on it directly: a plain hash join,
+    where an ``IN (subquery)`` made PostgreSQL misjudge the row count and pick nested loops and disk sorts."""
+
+    def __init__(self, *, convener: Convener, survey_ids: list[int]) -> None:
+        ids = survey_ids or [0]
+        self.sql = (f"n.convener_id = %s AND n.survey_id IN ({', '.join(['%s'] * len(ids))}) "
+                    f"AND n.status IN ({', '.join(['%s'] * len(COUNTED))})")
+        self.params: list[Any] = [convener.pk, *ids, *COUNTED]
+        self.convener_id = convener.pk
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Openings are summed per employer first (per_employer), so every "number of employers" below is a COUNT(*)
+# over a small set, and the three roll-ups share one scan of the quarter rows.
+_QUARTER_SQL = """
 WITH per_employer AS (
     SELECT n.partnership_id AS pid, n.occupation_id AS occ, q.quarter AS quarter, n.employer_id AS emp,
-           o.size_band AS band, SUM(q.new_positions + q.replacements) AS openings
-    FROM ({quarters}) q
+           SUM(q.new_positions + q.replacements) AS openings
+    FROM employers_skillneedquarter q
     JOIN employers_skillneed n ON n.id = q.need_id
-    JOIN partnerships_organization o ON o.id = n.employer_id
-    GROUP BY n.partnership_id, n.occupation_id, q.quarter, n.employer_id, o.size_band
+    WHERE q.convener_id = %s AND {needs}
+    GROUP BY n.partnership_id, n.occupation_id, q.quarter, n.employer_id
+), per_quarter AS (
+    SELECT pid, quarter, emp, SUM(openings) AS openings FROM per_employer GROUP BY pid, quarter, emp
+), per_band AS (
+    SELECT e.pid AS pid, o.size_band AS band, e.emp AS emp, SUM(e.openings) AS openings
+    FROM per_employer e JOIN partnerships_organization o ON o.id = e.emp
+    GROUP BY e.pid, o.size_band, e.emp
 )
 SELECT 'occupation_quarter', pid, occ, quarter, NULL, SUM(openings), COUNT(*)
   FROM per_employer GROUP BY pid, occ, quarter
 UNION ALL
-SELECT 'quarter', pid, NULL, quarter, NULL, SUM(openings), COUNT(DISTINCT emp)
-  FROM per_employer GROUP BY pid, quarter
+SELECT 'quarter', pid, NULL, quarter, NULL, SUM(openings), COUNT(*) FROM per_quarter GROUP BY pid, quarter
 UNION ALL
-SELECT 'band', pid, NULL, NULL, band, SUM(openings), COUNT(DISTINCT emp)
-  FROM per_employer GROUP BY pid, band
+SELECT 'band', pid, NULL, NULL, band, SUM(openings), COUNT(*) FROM per_band GROUP BY pid, band
 """
 
 
-def _quarter_rollups(quarters: Any) -> tuple[dict[int, list[dict[str, Any]]], ...]:
+def _quarter_rollups(counted: _Counted) -> tuple[dict[int, list[dict[str, Any]]], ...]:
     """Openings by occupation and quarter, by quarter, and by employer size band, each with its number of
-    employers, from ONE scan of the quarter rows: they are first summed per employer (a CTE), so the three
-    roll-ups read that small set instead of joining every quarter row three times."""
-    inner_sql, params = quarters.values("need_id", "quarter", "new_positions", "replacements").query.sql_with_params()
+    employers, from ONE scan of the quarter rows."""
     by_occ_quarter: dict[int, list[dict[str, Any]]] = {}
     by_quarter: dict[int, list[dict[str, Any]]] = {}
     size_bands: dict[int, list[dict[str, Any]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_ROLLUP_SQL.format(quarters=inner_sql), params)
-        for kind, pid, occ, quarter, band, openings, employers in cursor.fetchall():
-            cell = {"openings": int(openings or 0), "employers": int(employers)}
-            if kind == "occupation_quarter":
-                by_occ_quarter.setdefault(pid, []).append({"occupation": occ, "quarter": quarter, **cell})
-            elif kind == "quarter":
-                by_quarter.setdefault(pid, []).append({"quarter": quarter, **cell})
-            else:
-                size_bands.setdefault(pid, []).append({"band": band, **cell})
-    for rows in by_quarter.values():
-        rows.sort(key=lambda r: r["quarter"])
-    for rows in size_bands.values():
-        rows.sort(key=lambda r: r["band"] or "")
+    rows = _rows(_QUARTER_SQL.format(needs=counted.sql), [counted.convener_id, *counted.params])
+    for kind, pid, occ, quarter, band, openings, employers in rows:
+        cell = {"openings": int(openings or 0), "employers": int(employers)}
+        if kind == "occupation_quarter":
+            by_occ_quarter.setdefault(pid, []).append({"occupation": occ, "quarter": quarter, **cell})
+        elif kind == "quarter":
+            by_quarter.setdefault(pid, []).append({"quarter": quarter, **cell})
+        else:
+            size_bands.setdefault(pid, []).append({"band": band, **cell})
+    for quarter_rows in by_quarter.values():
+        quarter_rows.sort(key=lambda r: r["quarter"])
+    for band_rows in size_bands.values():
+        band_rows.sort(key=lambda r: r["band"] or "")
     return by_occ_quarter, by_quarter, size_bands
 
 
+# Skills, competencies and credentials: openings and employers per item, summed per employer first.
 _SKILL_SQL = """
 SELECT per.pid, s.name, s.onet_id, SUM(per.openings), COUNT(*)
 FROM (
-    SELECT n.partnership_id AS pid, l.skill_id AS skill, n.employer_id AS emp, SUM(n.openings_total) AS openings
-    FROM ({links}) l JOIN employers_skillneed n ON n.id = l.skillneed_id
+    SELECT n.partnership_id AS pid, l.skill_id AS item, n.employer_id AS emp, SUM(n.openings_total) AS openings
+    FROM {link} l JOIN employers_skillneed n ON n.id = l.skillneed_id
+    WHERE {needs}
     GROUP BY n.partnership_id, l.skill_id, n.employer_id
 ) per
-JOIN employers_skill s ON s.id = per.skill
+JOIN employers_skill s ON s.id = per.item
 GROUP BY per.pid, s.name, s.onet_id
+"""
+_COMPETENCY_SQL = """
+SELECT per.pid, c.name, SUM(per.openings), COUNT(*)
+FROM (
+    SELECT n.partnership_id AS pid, l.competency_id AS item, n.employer_id AS emp, SUM(n.openings_total) AS openings
+    FROM {link} l JOIN employers_skillneed n ON n.id = l.skillneed_id
+    WHERE {needs}
+    GROUP BY n.partnership_id, l.competency_id, n.employer_id
+) per
+JOIN employers_competency c ON c.id = per.item AND c.convener_id = %s
+GROUP BY per.pid, c.name
+"""
+_CREDENTIAL_SQL = """
+SELECT per.pid, per.name, per.ctdl_type, SUM(per.openings), COUNT(*)
+FROM (
+    SELECT n.partnership_id AS pid, c.name AS name, c.ctdl_type AS ctdl_type, n.employer_id AS emp,
+           SUM(n.openings_total) AS openings
+    FROM employers_skillneedcredential c JOIN employers_skillneed n ON n.id = c.need_id
+    WHERE c.convener_id = %s AND {needs}
+    GROUP BY n.partnership_id, c.name, c.ctdl_type, n.employer_id
+) per
+GROUP BY per.pid, per.name, per.ctdl_type
 """
 
 
-def _skill_rollup(links: Any) -> dict[int, list[dict[str, Any]]]:
-    """Openings and employers per O*NET skill: summed per employer first, so counting employers is a COUNT(*)."""
-    inner_sql, params = links.values("skillneed_id", "skill_id").query.sql_with_params()
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_SKILL_SQL.format(links=inner_sql), params)
-        for pid, name, onet_id, openings, employers in cursor.fetchall():
-            grouped.setdefault(pid, []).append(
-                {"name": name, "onet_id": onet_id, "openings": int(openings or 0), "employers": int(employers)})
-    for rows in grouped.values():
-        rows.sort(key=lambda r: (-r["openings"], r["name"]))
-    return grouped
+def _item_rollups(counted: _Counted) -> tuple[dict[int, list[dict[str, Any]]], ...]:
+    """Openings and employers per O*NET skill, per competency and per credential, biggest first."""
+    skills: dict[int, list[dict[str, Any]]] = {}
+    competencies: dict[int, list[dict[str, Any]]] = {}
+    credentials: dict[int, list[dict[str, Any]]] = {}
+    skill_link = SkillNeed.skills.through._meta.db_table
+    competency_link = SkillNeed.competencies.through._meta.db_table
+    for pid, name, onet_id, openings, employers in _rows(
+            _SKILL_SQL.format(link=skill_link, needs=counted.sql), counted.params):
+        skills.setdefault(pid, []).append(
+            {"name": name, "onet_id": onet_id, "openings": int(openings or 0), "employers": int(employers)})
+    for pid, name, openings, employers in _rows(
+            _COMPETENCY_SQL.format(link=competency_link, needs=counted.sql), [*counted.params, counted.convener_id]):
+        competencies.setdefault(pid, []).append(
+            {"name": name, "openings": int(openings or 0), "employers": int(employers)})
+    for pid, name, ctdl_type, openings, employers in _rows(
+            _CREDENTIAL_SQL.format(needs=counted.sql), [counted.convener_id, *counted.params]):
+        credentials.setdefault(pid, []).append(
+            {"name": name, "ctdl_type": ctdl_type, "openings": int(openings or 0), "employers": int(employers)})
+    for grouped in (skills, competencies, credentials):
+        for item_rows in grouped.values():
+            item_rows.sort(key=lambda r: (-r["openings"], r["name"]))
+    return skills, competencies, credentials
 
 
 def _wage_medians(needs: Any) -> dict[tuple[int, int], Decimal | None]:
@@ -168,10 +223,8 @@ def compute_many(
     needs = SkillNeed.objects.for_convener(convener).filter(
         survey_id__in=[s.pk for s in surveys.values()], status__in=COUNTED
     )
-    need_ids = needs.values("pk")
-    quarters = SkillNeedQuarter.objects.for_convener(convener).filter(need__in=need_ids)
-
-    by_occ_quarter, by_quarter, size_bands = _quarter_rollups(quarters)
+    counted = _Counted(convener=convener, survey_ids=[s.pk for s in surveys.values()])
+    by_occ_quarter, by_quarter, size_bands = _quarter_rollups(counted)
     occupations = _by_partnership(
         needs.values("occupation_id", "occupation__soc_code", "occupation__title", pid=F("partnership_id"))
         .annotate(employers=Count("employer", distinct=True), needs=Count("pk"), wage_min=Min("wage_min"),
@@ -180,20 +233,7 @@ def compute_many(
         .order_by(), key="pid"
     )
     medians = _wage_medians(needs)
-    skill_link = SkillNeed.skills.through.objects.filter(skillneed__in=need_ids)
-    skills = _skill_rollup(skill_link)
-    competency_link = SkillNeed.competencies.through.objects.filter(skillneed__in=need_ids)
-    competencies = _by_partnership(
-        competency_link.values(partnership=F("skillneed__partnership_id"), name=F("competency__name"))
-        .annotate(openings=Sum("skillneed__openings_total"), employers=Count("skillneed__employer", distinct=True))
-        .order_by("-openings", "name")
-    )
-    credentials = _by_partnership(
-        SkillNeedCredential.objects.for_convener(convener).filter(need__in=need_ids)
-        .values("name", "ctdl_type", partnership=F("need__partnership_id"))
-        .annotate(openings=Sum("need__openings_total"), employers=Count("need__employer", distinct=True))
-        .order_by("-openings", "name")
-    )
+    skills, competencies, credentials = _item_rollups(counted)
     per_partnership = {
         row.pop("pid"): row for row in needs.values(pid=F("partnership_id")).annotate(
             employers=Count("employer", distinct=True), needs=Count("pk"), openings=Sum("openings_total"),

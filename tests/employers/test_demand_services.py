@@ -194,7 +194,7 @@ def test_every_aggregate_figure_from_known_inputs(region: Region) -> None:
         "mock_interviews": {"value": 0, "employers": 0},
         "guaranteed_interviews": {"value": 5, "employers": 1},
     }
-    assert "supply is 0" in data["supply_note"]
+    assert "cohorts of this partnership that target the same occupation" in data["supply_note"]
 
 
 def test_employers_and_funders_see_cells_of_fewer_than_3_employers_suppressed_and_convener_staff_see_all(
