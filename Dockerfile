@@ -21,6 +21,8 @@ COPY . .
 RUN DJANGO_SETTINGS_MODULE=config.settings.production \
     SECRET_KEY=collectstatic-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
+    FIELD_ENCRYPTION_SALTS=collectstatic-only \
+    PII_HASH_KEY=collectstatic-only \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 1000 --home-dir /app portal \
  && mkdir -p /app/var/run \

@@ -10,6 +10,7 @@ from employers.api.views import OccupationSearchView, SkillListView
 from partnerships import views as core_views
 from partnerships.api.directory import NaicsSearchView
 from partnerships.api.views import MeView
+from programs.api.views import FundingStreamListView
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -19,10 +20,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 tenant_pages = [
     path("", include("partnerships.urls")),
     path("", include("employers.urls")),
+    path("", include("programs.urls")),
 ]
 tenant_api = [
     path("", include("partnerships.api.urls")),
     path("", include("employers.api.urls")),
+    path("", include("programs.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +40,7 @@ urlpatterns = [
     path("api/v1/naics/", NaicsSearchView.as_view(), name="api-naics"),  # public reference data, not a tenant's
     path("api/v1/occupations/", OccupationSearchView.as_view(), name="api-occupations"),  # SOC 2018, public
     path("api/v1/skills/", SkillListView.as_view(), name="api-skills"),  # O*NET skills, public
+    path("api/v1/funding-streams/", FundingStreamListView.as_view(), name="api-funding-streams"),  # public
     path("api/v1/c/<slug:convener_slug>/", include(tenant_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -175,7 +175,7 @@ class WageStep(TenantOwnedModel):
         constraints = [models.UniqueConstraint(fields=["program", "step"], name="wage_step_once")]
 
     def __str__(self) -> str:
-        return f"Step {self.step}: ${self.hourly_wage}/hour"
+        return f"{self.program.name} step {self.step}: ${self.hourly_wage}/hour"
 
 
 class Cohort(TenantOwnedModel):
@@ -419,7 +419,7 @@ class SkillGain(TenantOwnedModel):
         ordering = ["-achieved_on"]
 
     def __str__(self) -> str:
-        return f"{self.get_gain_type_display()} ({self.achieved_on})"
+        return f"{self.get_gain_type_display()} of {self.participant.display_name} ({self.achieved_on})"
 
 
 def weekday_label(weekday: int) -> str:

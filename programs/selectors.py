@@ -33,6 +33,7 @@ from programs.models import (
     CredentialAward,
     FundingStream,
     Program,
+    ProgramCredential,
     SkillGain,
 )
 
@@ -57,10 +58,8 @@ def program_list(
 ) -> QuerySet[Program]:
     """The catalogue, with providers, SOC targets, credentials and funding streams prefetched (5 queries),
     and each program's number of cohorts in the pipeline."""
+    # The catalogue is open to every role of the workspace (no people in it); cohorts and rosters are narrowed.
     qs = Program.objects.for_convener(convener)
-    if membership.role == Role.PROVIDER_STAFF:
-        qs = qs.filter(pk__in=Program.objects.for_convener(convener).filter(_provider_filter(membership))
-                       .values("pk"))
     if program_type:
         qs = qs.filter(program_type=program_type)
     if status:
@@ -179,8 +178,11 @@ class CohortFigures:
 
     @property
     def completion_rate(self) -> float | None:
-        finished = self.completed + self.withdrawn
-        return self.completed / finished if finished else None
+        """DOMAIN.md §4: completed over everyone who started (withdrawn people count). None until somebody
+        has finished or left, so a cohort in its first week does not read as 0%."""
+        if not self.completed + self.withdrawn:
+            return None
+        return self.completed / self.started if self.started else None
 
 
 def cohort_figures(*, convener: Convener, cohort: Cohort, today: date | None = None) -> CohortFigures:
@@ -265,6 +267,35 @@ def enrollment_get(*, convener: Convener, membership: Membership, cohortenrollme
 
 
 @dataclass
+class EnrollmentRecord:
+    """One person's record on one roster: attendance day by day, credentials and skill gains."""
+
+    attendance: list[AttendanceRecord]
+    credentials: list[CredentialAward]
+    skill_gains: list[SkillGain]
+
+    @property
+    def days_present(self) -> int:
+        return sum(1 for r in self.attendance if r.status in ("present", "late"))
+
+
+def enrollment_record(*, convener: Convener, enrollment: CohortEnrollment) -> EnrollmentRecord:
+    """The history of one roster row (3 queries)."""
+    return EnrollmentRecord(
+        attendance=list(AttendanceRecord.objects.for_convener(convener).filter(enrollment=enrollment)
+                        .select_related("session").order_by("session__day")),
+        credentials=list(CredentialAward.objects.for_convener(convener).filter(enrollment=enrollment)
+                         .order_by("awarded_on", "pk")),
+        skill_gains=list(SkillGain.objects.for_convener(convener).filter(enrollment=enrollment)
+                         .order_by("achieved_on", "pk")),
+    )
+
+
+def program_credentials(*, convener: Convener, program: Program | int) -> QuerySet[ProgramCredential]:
+    return ProgramCredential.objects.for_convener(convener).filter(program=program).order_by("name")
+
+
+@dataclass
 class CalendarWeek:
     start: date
     days: list[tuple[date, CohortSession | None, bool]] = field(default_factory=list)
@@ -287,6 +318,37 @@ def cohort_calendar(*, cohort: Cohort, sessions: list[CohortSession]) -> list[Ca
 
 
 WEEKDAYS = [(str(i), calendar.day_name[i]) for i in range(7)]
+
+
+# ---------------------------------------------------------------------------
+# Roster rows, credentials and skill gains across cohorts (the API's flat lists)
+# ---------------------------------------------------------------------------
+def enrollment_list(*, convener: Convener, membership: Membership) -> QuerySet[CohortEnrollment]:
+    """Every roster row the membership keeps: convener staff all of them, provider staff those of the cohorts of
+    their programs; anyone else none."""
+    qs = CohortEnrollment.objects.for_convener(convener)
+    if membership.role in CONVENER_ROLES:
+        return qs
+    if membership.role == Role.PROVIDER_STAFF:
+        return qs.filter(cohort__in=cohort_list(convener=convener, membership=membership).values("pk"))
+    return qs.none()
+
+
+def credential_award_list(*, convener: Convener, membership: Membership) -> QuerySet[CredentialAward]:
+    """Credentials earned on the rosters the membership keeps (1 query); convener staff also see the ones
+    recorded outside a cohort."""
+    qs = CredentialAward.objects.for_convener(convener)
+    if membership.role not in CONVENER_ROLES:
+        qs = qs.filter(enrollment__in=enrollment_list(convener=convener, membership=membership).values("pk"))
+    return qs.select_related("participant", "enrollment__cohort").order_by("-awarded_on", "name", "pk")
+
+
+def skill_gain_list(*, convener: Convener, membership: Membership) -> QuerySet[SkillGain]:
+    """Measurable skill gains on the rosters the membership keeps (1 query), as credential_award_list."""
+    qs = SkillGain.objects.for_convener(convener)
+    if membership.role not in CONVENER_ROLES:
+        qs = qs.filter(enrollment__in=enrollment_list(convener=convener, membership=membership).values("pk"))
+    return qs.select_related("participant", "enrollment__cohort").order_by("-achieved_on", "pk")
 
 
 # ---------------------------------------------------------------------------

@@ -189,6 +189,10 @@ def program_save(
     clean_credentials = _clean_credentials(credentials) if credentials is not None else None
     clean_requirements = _clean_requirements(convener, requirements) if requirements is not None else None
     steps = _clean_wage_steps(wage_steps)
+    if steps is None and program.pk and not program.is_apprenticeship and program.wage_steps.exists():
+        # A change of type away from registered apprenticeship would otherwise keep the old wage steps.
+        raise ValidationError({"wage_steps": ["Wage progression steps belong to registered apprenticeships: remove "
+                                              "them (an empty list) to change the type."]})
     _program_check(program, convener=convener, other_providers=others, wage_steps=steps)
     with transaction.atomic():
         program.save()
@@ -243,7 +247,8 @@ def _cohort_check(cohort: Cohort, *, convener: Convener) -> None:
     for name in ("start_date", "end_date", "seats"):  # types: "2027-01-04" and "14" arrive from forms and JSON
         value = getattr(cohort, name)
         try:
-            setattr(cohort, name, None if value in (None, "") else Cohort._meta.get_field(name).to_python(value))
+            field = Cohort._meta.get_field(name)
+            setattr(cohort, name, None if value in (None, "") else field.to_python(value))  # type: ignore[union-attr]
         except ValidationError as exc:
             errors[name] = list(exc.messages)
             setattr(cohort, name, None)
@@ -568,10 +573,20 @@ def attendance_record_day(
                              f"{cohort.end_date:%b %-d, %Y})."]
     elif session.day > _today():
         errors["session"] = [f"{session.day:%b %-d, %Y} has not happened yet."]
-    roster = {e.pk: e for e in CohortEnrollment.objects.for_convener(convener).filter(cohort=cohort)}
+    roster = {e.pk: e for e in CohortEnrollment.objects.for_convener(convener).filter(cohort=cohort)
+              .select_related("participant")}
     foreign = [pk for pk in marks if pk not in roster]
+    # Only people who held a seat that day are on the day's sheet (selectors.attendance_sheet): not applicants,
+    # not people who had withdrawn before it.
+    unseated = [roster[pk].participant.display_name for pk in marks if pk in roster and (
+        roster[pk].status == CohortEnrollment.Status.APPLIED
+        or (roster[pk].status == CohortEnrollment.Status.WITHDRAWN and roster[pk].withdrawn_on is not None
+            and roster[pk].withdrawn_on < session.day))]
     if foreign:
         errors["marks"] = ["Some people are not on this cohort's roster."]
+    elif unseated:
+        errors["marks"] = [f"{', '.join(sorted(unseated))} held no seat on {session.day:%b %-d, %Y} (applied only, "
+                           "or withdrawn before it)."]
     bad = [pk for pk, mark in marks.items() if mark not in AttendanceRecord.Status.values]
     if bad:
         errors["marks"] = ["Mark each person present, late, excused or absent."]

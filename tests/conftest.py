@@ -7,6 +7,9 @@ also has its councils filled: the employer sits on the industry council, the cas
 provider's organizations on the workforce-partners council, each with a named representative linked to
 its portal user; each council held one meeting with attendance and an action item, and the industry
 council has stored engagement. The other partnership has no seats, so partners do not see it.
+The granted partnership also runs a cohort of the college's nurse aide program (a second program, an
+apprenticeship, has wage steps), hosted by the employer, with two of the community organization's participants
+on its roster, one day of attendance, a completion with its credential and a skill gain.
 Every A row's str() contains "Alpha" and every B row's "Beta" (in email addresses, lower case), so a
 leak shows up as text. ``stranger`` belongs nowhere.
 """
@@ -17,6 +20,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,6 +29,7 @@ from rest_framework.test import APIClient
 
 from employers.models import Competency, CredentialType, DemandRun, DemandSnapshot, DemandSurvey, Skill, SkillNeed
 from employers.services import competency_create
+from participants.models import Participant
 from partnerships.models import (
     ActionItem,
     AuditEvent,
@@ -41,25 +46,44 @@ from partnerships.models import (
 )
 from partnerships.roles import OrganizationType, Role
 from partnerships.tenancy import TenantOwnedModel
+from programs.models import (
+    Cohort,
+    CohortEmployer,
+    CohortEnrollment,
+    CohortSession,
+    CredentialAward,
+    Program,
+    ProgramCredential,
+    SkillGain,
+)
 from tests.factories import (
     ActionItemFactory,
     AuditEventFactory,
+    CohortFactory,
     ConvenerFactory,
     CouncilSeatFactory,
     MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
+    ParticipantFactory,
     PartnershipFactory,
     PartnershipGoalFactory,
+    ProgramFactory,
     RepresentativeFactory,
     UserFactory,
     aggregate,
+    award_credential,
+    cohort_status,
     council_of,
+    enroll,
+    enrollment_status,
     enter_need,
     invite,
     local_time,
+    mark_attendance,
     open_survey,
     record_attendance,
+    record_skill_gain,
     refresh_engagement,
     set_labor_market_area,
 )
@@ -115,6 +139,20 @@ class TenantSide:
     need: SkillNeed | None = None
     run: DemandRun | None = None
     snapshot: DemandSnapshot | None = None
+    # Programs (issue 5) on the granted partnership: the college's nurse aide program (a credential, a screening
+    # requirement) and its apprenticeship (wage steps); a cohort in progress (2025-01-06..2025-03-28, sessions
+    # Mon/Wed/Fri) hosted by the employer; two participants of the community organization on its roster
+    # (the first completed, the second active), attendance on the first session, a credential and a skill gain.
+    program: Program | None = None
+    apprenticeship: Program | None = None
+    program_credential: ProgramCredential | None = None
+    cohort: Cohort | None = None
+    cohort_employer: CohortEmployer | None = None
+    session: CohortSession | None = None
+    participants: list[Participant] = field(default_factory=list)
+    enrollments: list[CohortEnrollment] = field(default_factory=list)
+    credential_award: CredentialAward | None = None
+    skill_gain: SkillGain | None = None
 
     @property
     def admin(self) -> User:
@@ -154,6 +192,16 @@ class TenantSide:
                                          (DemandSnapshot, self.snapshot)):
             if demand_row is not None:
                 preferred[demand_model] = demand_row
+        program_rows: tuple[tuple[type, Any], ...] = (
+            (Program, self.program), (Cohort, self.cohort), (CohortEmployer, self.cohort_employer),
+            (CohortSession, self.session), (CredentialAward, self.credential_award), (SkillGain, self.skill_gain),
+            (Participant, self.participants[0] if self.participants else None),
+            (CohortEnrollment, self.enrollments[0] if self.enrollments else None),
+            (ProgramCredential, self.program_credential),
+        )
+        for program_model, program_row in program_rows:
+            if program_row is not None:
+                preferred[program_model] = program_row
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -219,13 +267,66 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     representatives, councils, meetings, action_item = build_councils(
         marker=marker, domain=domain, admin=admin, users=users, orgs=orgs, partnership=partnerships[0]
     )
+    # Programs first: the cohort's seats are pipeline supply, and the aggregation below runs the request it made.
+    programs = build_programs(marker=marker, admin=admin, memberships=memberships, orgs=orgs,
+                              partnership=partnerships[0])
     demand = build_demand(marker=marker, admin=admin, memberships=memberships, partnership=partnerships[0])
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
         representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
-        audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand,
+        audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand, **programs,
     )
+
+
+def build_programs(*, marker: str, admin: User, memberships: dict[str, Membership], orgs: dict[str, Organization],
+                   partnership: Partnership) -> dict[str, Any]:
+    """The college's programs and a cohort of the granted partnership, with a roster kept by the college."""
+    college, employer = orgs[OrganizationType.COLLEGE], orgs[OrganizationType.EMPLOYER]
+    provider = memberships[Role.PROVIDER_STAFF]
+    program = ProgramFactory(
+        provider=college, actor=admin, name=f"{marker} Nurse Aide Training", program_type="pre_employment",
+        cip_code="51.3902", length_weeks=12, contact_hours=160, cost_per_participant=Decimal("2400.00"),
+        target_occupations=["31-1131"], funding_streams=["snap_et_50", "wioa_adult"],
+        credentials=[{"name": f"{marker} state nurse aide certification", "issuer": f"{marker} State Board of Nursing",
+                      "ctdl_type": CredentialType.LICENSE}],
+        requirements=[{"kind": "screening", "description": f"{marker}: pass a background check",
+                       "employers": [employer]}],
+    )
+    apprenticeship = ProgramFactory(
+        provider=college, actor=admin, name=f"{marker} Patient Care Technician Apprenticeship",
+        program_type="registered_apprenticeship", length_weeks=52, target_occupations=["31-1131"],
+        rapids_number="2025-IN-0001",
+        wage_steps=[{"step": 1, "after_hours": 0, "hourly_wage": "17.00"},
+                    {"step": 2, "after_hours": 1000, "hourly_wage": "18.50"}],
+    )
+    cohort = CohortFactory(
+        program=program, partnership=partnership, actor=admin, name=f"{marker} Nurse Aide Winter 2025",
+        target_occupation="31-1131", start_date=date(2025, 1, 6), end_date=date(2025, 3, 28), seats=12,
+        location=f"{marker} Community College, Health Sciences 104",
+        weekly_pattern={"0": "classroom", "2": "classroom", "4": "worksite"},
+        employers=[{"employer": employer, "kind": "host", "guaranteed_interviews": 10, "planned_hires": 6}],
+    )
+    cohort = cohort_status(cohort, Cohort.Status.IN_PROGRESS, actor=admin)
+    case_manager = memberships[Role.CASE_MANAGER]  # the community organization owns its people's records
+    participants = [ParticipantFactory(membership=case_manager, first_name=first, last_name=f"{marker}-{last}")
+                    for first, last in (("Jordan", "Rivera"), ("Sam", "Okafor"))]
+    enrollments = [enroll(cohort, p, membership=provider, on=date(2025, 1, 2)) for p in participants]
+    session = CohortSession.objects.for_convener(cohort.convener).filter(cohort=cohort).order_by("day").first()
+    mark_attendance(session, {enrollments[0]: "present", enrollments[1]: "late"}, membership=provider)
+    enrollments[1] = enrollment_status(enrollments[1], "active", membership=provider, on=date(2025, 1, 6))
+    enrollments[0] = enrollment_status(enrollments[0], "completed", membership=provider, on=date(2025, 3, 28))
+    credential = ProgramCredential.objects.for_convener(program.convener).get(program=program)
+    award = award_credential(enrollments[0], membership=provider, awarded_on=date(2025, 3, 28),
+                             program_credential=credential)
+    gain = record_skill_gain(enrollments[0], membership=provider, achieved_on=date(2025, 2, 14),
+                             note=f"{marker}: skills check-off passed")
+    return {
+        "program": program, "apprenticeship": apprenticeship, "program_credential": credential, "cohort": cohort,
+        "cohort_employer": CohortEmployer.objects.for_convener(cohort.convener).get(cohort=cohort),
+        "session": session, "participants": participants, "enrollments": enrollments,
+        "credential_award": award, "skill_gain": gain,
+    }
 
 
 def build_demand(*, marker: str, admin: User, memberships: dict[str, Membership],

@@ -411,3 +411,114 @@ def aggregate(partnership: Partnership) -> Any:
     run = demand_aggregate_request(convener=partnership.convener, partnership=partnership, trigger="test",
                                    countdown=0)
     return demand_run_execute(convener=partnership.convener, run=run)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Programs and cohorts (issue 5): through programs.services, as conveners, providers and case managers act
+# ---------------------------------------------------------------------------------------------------
+class ProgramFactory(TenantOwnedFactory):
+    """Through ``programs.services.program_save``. Pass ``provider`` (an organization of the convener) and any
+    of its list arguments: ``target_occupations`` (SOC codes), ``funding_streams`` (codes), ``credentials``,
+    ``requirements``, ``wage_steps``, ``other_providers``."""
+
+    class Meta:
+        model = "programs.Program"
+
+    convener = factory.LazyAttribute(lambda o: o.provider.convener)
+    name = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)} Program {n}")
+    program_type = "pre_employment"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        from programs.services import program_save
+
+        actor = kwargs.pop("actor", None)
+        return program_save(actor=actor, **kwargs)
+
+
+class CohortFactory(TenantOwnedFactory):
+    """Through ``programs.services.cohort_save`` (a planned cohort; sessions laid out from ``weekly_pattern``).
+    Pass ``program`` and ``partnership`` of one tenant; ``target_occupation`` is a SOC code."""
+
+    class Meta:
+        model = "programs.Cohort"
+
+    convener = factory.LazyAttribute(lambda o: o.program.convener)
+    name = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)} Cohort {n}")
+    start_date = date(2025, 1, 6)
+    end_date = date(2025, 3, 28)
+    seats = 12
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        from programs.services import cohort_save
+
+        actor = kwargs.pop("actor", None)
+        return cohort_save(actor=actor, **kwargs)
+
+
+class ParticipantFactory(TenantOwnedFactory):
+    """Through ``programs.services.participant_create``, as ``membership`` creates it (a case manager's person
+    is owned by the case manager's organization; convener staff pass ``organization``)."""
+
+    class Meta:
+        model = "participants.Participant"
+
+    convener = factory.LazyAttribute(lambda o: o.membership.convener)
+    first_name = "Jordan"
+    last_name = factory.LazyAttributeSequence(lambda o, n: f"{marker_of(o.convener)}-Person{n}")
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        from programs.services import participant_create
+
+        membership = kwargs["membership"]
+        return participant_create(actor=membership.user, **kwargs)
+
+
+def cohort_status(cohort: Any, status: str, *, actor: User | None = None) -> Any:
+    from programs.services import cohort_set_status
+
+    return cohort_set_status(convener=cohort.convener, actor=actor, cohort=cohort, status=status)
+
+
+def enroll(cohort: Any, participant: Any, *, membership: Membership, status: str = "enrolled",
+           on: date | None = None, override_seats: bool = False) -> Any:
+    """Put ``participant`` on the roster as ``membership`` does (convener staff or a provider that runs it)."""
+    from programs.services import enrollment_add
+
+    return enrollment_add(convener=cohort.convener, actor=membership.user, membership=membership, cohort=cohort,
+                          participant=participant, status=status, on=on, override_seats=override_seats)
+
+
+def enrollment_status(enrollment: Any, status: str, *, membership: Membership, on: date | None = None,
+                      reason: str = "", override_seats: bool = False) -> Any:
+    from programs.services import enrollment_set_status
+
+    return enrollment_set_status(convener=enrollment.convener, actor=membership.user, membership=membership,
+                                 enrollment=enrollment, status=status, on=on, reason=reason,
+                                 override_seats=override_seats)
+
+
+def mark_attendance(session: Any, marks: dict[Any, str], *, membership: Membership) -> int:
+    """Attendance of one session day; ``marks`` maps an enrollment (or its id) to present/late/excused/absent."""
+    from programs.services import attendance_record_day
+
+    return attendance_record_day(convener=session.convener, actor=membership.user, membership=membership,
+                                 session=session, marks={getattr(e, "pk", e): m for e, m in marks.items()})
+
+
+def award_credential(enrollment: Any, *, membership: Membership, awarded_on: date, **kwargs: Any) -> Any:
+    """A credential earned: ``program_credential=...`` or ``name``, ``issuer`` and ``ctdl_type``."""
+    from programs.services import credential_award_record
+
+    return credential_award_record(convener=enrollment.convener, actor=membership.user, membership=membership,
+                                   enrollment=enrollment, awarded_on=awarded_on, **kwargs)
+
+
+def record_skill_gain(enrollment: Any, *, membership: Membership, achieved_on: date,
+                      gain_type: str = "training_milestone", note: str = "") -> Any:
+    from programs.services import skill_gain_record
+
+    return skill_gain_record(convener=enrollment.convener, actor=membership.user, membership=membership,
+                             enrollment=enrollment, gain_type=gain_type, achieved_on=achieved_on, note=note)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-COMPLETE_ENV = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "portal.example.org"}
+COMPLETE_ENV = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "portal.example.org",
+                "FIELD_ENCRYPTION_SALTS": "salt-2026", "PII_HASH_KEY": "y" * 40}
 
 
 def start_production(**variables: str) -> subprocess.CompletedProcess[str]:
@@ -29,7 +30,7 @@ def skip_if_dotenv_sets(variable: str) -> None:
         pytest.skip(f"{dotenv} sets {variable}")
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_SALTS", "PII_HASH_KEY"])
 def test_production_refuses_to_start_without(missing):
     skip_if_dotenv_sets(missing)
     variables = {k: v for k, v in COMPLETE_ENV.items() if k != missing}
@@ -40,7 +41,7 @@ def test_production_refuses_to_start_without(missing):
 
 
 def test_production_refuses_an_empty_allowed_hosts():
-    result = start_production(SECRET_KEY=COMPLETE_ENV["SECRET_KEY"], ALLOWED_HOSTS="")
+    result = start_production(**{**COMPLETE_ENV, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 

@@ -16,6 +16,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # ---------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
+# PII at rest (participants app). Encrypted fields (django-fernet-encrypted-fields) derive their Fernet keys
+# from SECRET_KEY (and SECRET_KEY_FALLBACKS) with each salt here: the first encrypts, all decrypt, so a new
+# salt is rotated in at the head of the list and old rows are re-saved (manage.py pii_rotate_keys).
+SALT_KEY: list[str] = env.list("FIELD_ENCRYPTION_SALTS", default=["local-only-field-encryption-salt"])
+# HMAC key of the SSN and name+date-of-birth match hashes. Changing it means recomputing the hashes
+# (manage.py pii_rotate_keys --rehash), since a hash cannot be decrypted.
+PII_HASH_KEY: str = env("PII_HASH_KEY", default="local-only-pii-hash-key")
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_ID = 1
 TIME_ZONE = "America/New_York"
@@ -199,6 +206,14 @@ SPECTACULAR_SETTINGS = {
         "PartnershipStatusEnum": "partnerships.models.Partnership.Status",
         "MeetingStatusEnum": "partnerships.models.Meeting.Status",
         "ActionItemStatusEnum": "partnerships.models.ActionItem.Status",
+        "CouncilKindEnum": "partnerships.models.Council.Kind",
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "CohortStatusEnum": "programs.models.Cohort.Status",
+        "EnrollmentStatusEnum": "programs.models.CohortEnrollment.Status",
+        "AttendanceStatusEnum": "programs.models.AttendanceRecord.Status",
+        "RequirementKindEnum": "programs.models.ProgramRequirement.Kind",
+        "CohortEmployerKindEnum": "programs.models.CohortEmployer.Kind",
+        "SessionKindEnum": "programs.models.CohortSession.Kind",
     },
 }
 

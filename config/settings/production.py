@@ -7,6 +7,8 @@ DEBUG = False
 # No defaults: django-environ raises ImproperlyConfigured when either is missing.
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS")
+PII_HASH_KEY = env("PII_HASH_KEY")
 if not ALLOWED_HOSTS:
     from django.core.exceptions import ImproperlyConfigured
 

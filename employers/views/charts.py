@@ -24,7 +24,8 @@ def quarter_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     plot_h = height - bottom - top_pad
     visible = [r["openings"] for r in rows if not r.get("suppressed") and r.get("openings") is not None]
     step = _nice_step(max(visible or [1]))
-    top = step * math.ceil(max(visible or [1]) / step)
+    # At least one step tall: every visible quarter can be 0 (the others suppressed), and 0 must not divide.
+    top = max(step * math.ceil(max(visible or [1]) / step), step)
     slot = (width - left - 8) / len(rows)
     bar_w = min(56.0, slot * 0.6)
     bars = []

@@ -30,6 +30,7 @@ from partnerships.models import Partnership
 from partnerships.permissions import Action
 from partnerships.roles import CONVENER_ROLES, Role
 from partnerships.tenant_views import TenantView
+from programs.selectors import demand_gaps
 
 ACTIVE_RUN = (DemandRun.Status.QUEUED, DemandRun.Status.RUNNING)
 
@@ -354,7 +355,8 @@ class DemandDashboardView(_PartnershipDemandView):
 
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
         partnership = self._partnership(partnership_id)
-        data = self._data(partnership)
+        snapshot = selectors.snapshot_current(convener=self.convener, partnership=partnership)
+        data = selectors.demand_for_viewer(snapshot=snapshot, membership=self.membership)
         run = selectors.run_latest(convener=self.convener, partnership=partnership)
         context: dict[str, Any] = {"partnership": partnership, "data": data, "run": run,
                                    "run_active": run is not None and run.status in ACTIVE_RUN,
@@ -385,6 +387,10 @@ class DemandDashboardView(_PartnershipDemandView):
             top = max(visible or [0])
             context["supply_rows"] = [{**o, "demand_share": share(o.get("openings"), top),
                                        "supply_share": share(o.get("supply_seats"), top)} for o in occupations]
+            if context["sees_all"] and snapshot is not None:
+                # Convener staff: the occupations with the largest unmet gap, each a "Start a cohort" link.
+                context["gaps"] = demand_gaps(snapshot=snapshot)
+                context["snapshot_id"] = snapshot.pk
             context["wbl_rows"] = [
                 {"label": WBL_LABELS.get(k, k), "value": c.get("value"), "suppressed": c.get("suppressed", False),
                  "employers": c.get("employers", c.get("count"))}
