@@ -3,7 +3,8 @@
 #   make run    install, migrate, seed the demo data, print the demo logins, serve on 127.0.0.1:8000
 #   make test   install, run the test suite (SQLite unless DATABASE_URL points at PostgreSQL)
 #   make lint   ruff and mypy
-#   make bench  time the demand aggregation of 100,000 skill needs (PostgreSQL; not a test)
+#   make bench  time the demand aggregation of 100,000 skill needs and a 10,000-row participant import
+#               (PostgreSQL; not a test)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -21,7 +22,7 @@ help:
 	@echo "make run      install, migrate, seed the demo, then serve http://$(HOST):$(PORT)"
 	@echo "make test     run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint     ruff check and mypy"
-	@echo "make bench    aggregate 100,000 skill needs of 50 partnerships on PostgreSQL and report the time"
+	@echo "make bench    time the demand aggregation (100,000 needs) and a 10,000-row import on PostgreSQL"
 	@echo "make browser  install Chromium for the browser tests (root, Debian/Ubuntu)"
 	@echo "make clean    remove the virtualenv, caches and the local database"
 
@@ -48,9 +49,11 @@ run: install
 	@echo ""
 	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
+PYTEST_WORKERS ?= 2
+
 test: install
 	@mkdir -p var
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -61,6 +64,7 @@ lint: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/demand_aggregate.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/participant_import.py
 
 # Headless Chromium for the browser tests (tests marked "browser" skip without it, except on CI).
 browser:

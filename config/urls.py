@@ -21,11 +21,13 @@ tenant_pages = [
     path("", include("partnerships.urls")),
     path("", include("employers.urls")),
     path("", include("programs.urls")),
+    path("", include("participants.urls")),
 ]
 tenant_api = [
     path("", include("partnerships.api.urls")),
     path("", include("employers.api.urls")),
     path("", include("programs.api.urls")),
+    path("", include("participants.api.urls")),
 ]
 
 urlpatterns = [

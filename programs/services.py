@@ -448,11 +448,19 @@ def runs_program(membership: Membership, program: Program) -> bool:
     return program.other_providers.filter(pk=membership.organization_id).exists()
 
 
-def _require_roster_access(*, convener: Convener, membership: Membership, cohort: Cohort) -> None:
+def _require_roster_access(*, convener: Convener, membership: Membership, cohort: Cohort,
+                           participant: Participant | None = None) -> None:
+    """Convener staff and the providers that run the program keep the whole roster. A case manager may place
+    the people their organization owns in a cohort and record their progress (their own rows only)."""
     _same_tenant(convener, cohort)
-    if membership.convener_id != convener.pk or not can(membership, Action.ROSTER_MANAGE) or not runs_program(
-            membership, cohort.program):
-        raise PermissionDenied("Your organization does not run this program, so it cannot change this roster.")
+    if membership.convener_id != convener.pk:
+        raise PermissionDenied("No such cohort.")
+    if can(membership, Action.ROSTER_MANAGE) and runs_program(membership, cohort.program):
+        return
+    if (membership.role == Role.CASE_MANAGER and participant is not None and membership.organization_id
+            and participant.organization_id == membership.organization_id):
+        return
+    raise PermissionDenied("Your organization does not run this program, so it cannot change this roster.")
 
 
 def _check_date(value: date | None, *, field: str, label: str, not_before: date | None = None,
@@ -472,8 +480,8 @@ def enrollment_add(
 ) -> CohortEnrollment:
     """Put a participant on a cohort's roster (applied or enrolled). Enrolling past the seat limit needs a
     convener's explicit override, which is recorded on the enrollment and in the audit log."""
-    _require_roster_access(convener=convener, membership=membership, cohort=cohort)
     _same_tenant(convener, participant)
+    _require_roster_access(convener=convener, membership=membership, cohort=cohort, participant=participant)
     on = on or _today()
     if status not in (CohortEnrollment.Status.APPLIED, CohortEnrollment.Status.ENROLLED):
         raise ValidationError({"status": ["Add people as applied or enrolled; record progress afterwards."]})
@@ -510,7 +518,8 @@ def enrollment_set_status(
     """Move a roster row: enrolled, active, completed (dated, not before enrollment), or withdrawn (dated, with
     a reason)."""
     cohort = enrollment.cohort
-    _require_roster_access(convener=convener, membership=membership, cohort=cohort)
+    _require_roster_access(convener=convener, membership=membership, cohort=cohort,
+                           participant=enrollment.participant)
     S = CohortEnrollment.Status
     if status not in S.values:
         raise ValidationError({"status": ["Unknown status."]})
@@ -619,7 +628,8 @@ def credential_award_record(
 ) -> CredentialAward:
     """Record a credential earned by a person on the roster: one of the program's credentials, or another
     typed by CTDL. It cannot be dated in the future or before the person applied."""
-    _require_roster_access(convener=convener, membership=membership, cohort=enrollment.cohort)
+    _require_roster_access(convener=convener, membership=membership, cohort=enrollment.cohort,
+                           participant=enrollment.participant)
     if program_credential is not None:
         _same_tenant(convener, program_credential)
         if program_credential.program_id != enrollment.cohort.program_id:
@@ -654,7 +664,8 @@ def skill_gain_record(
     *, convener: Convener, actor: User | None, membership: Membership, enrollment: CohortEnrollment, gain_type: str,
     achieved_on: date, note: str = "",
 ) -> SkillGain:
-    _require_roster_access(convener=convener, membership=membership, cohort=enrollment.cohort)
+    _require_roster_access(convener=convener, membership=membership, cohort=enrollment.cohort,
+                           participant=enrollment.participant)
     errors: dict[str, list[str]] = {}
     if gain_type not in SkillGain.GainType.values:
         errors["gain_type"] = ["Choose the type of skill gain."]

@@ -10,6 +10,11 @@ council has stored engagement. The other partnership has no seats, so partners d
 The granted partnership also runs a cohort of the college's nurse aide program (a second program, an
 apprenticeship, has wage steps), hosted by the employer, with two of the community organization's participants
 on its roster, one day of attendance, a completion with its credential and a skill gain.
+The first participant has a full intake (SSN, date of birth, demographics, SNAP at entry), is co-enrolled in
+SNAP E&T 50/50 and WIOA Adult, consented to share with the college (coordination) and with the employer (an
+employer interview), received a supportive service from each stream, has two case notes (one confidential), a
+placement at the employer with its retention checks (day 90 recorded) and a quarterly wage; a small wage import
+finished for the second.
 Every A row's str() contains "Alpha" and every B row's "Beta" (in email addresses, lower case), so a
 leak shows up as text. ``stranger`` belongs nowhere.
 """
@@ -29,7 +34,17 @@ from rest_framework.test import APIClient
 
 from employers.models import Competency, CredentialType, DemandRun, DemandSnapshot, DemandSurvey, Skill, SkillNeed
 from employers.services import competency_create
-from participants.models import Participant
+from participants.models import (
+    CaseNote,
+    Consent,
+    ImportJob,
+    Participant,
+    Placement,
+    QuarterlyWage,
+    RetentionCheck,
+    StreamEnrollment,
+    SupportiveService,
+)
 from partnerships.models import (
     ActionItem,
     AuditEvent,
@@ -71,20 +86,29 @@ from tests.factories import (
     ProgramFactory,
     RepresentativeFactory,
     UserFactory,
+    add_note,
     aggregate,
     award_credential,
     cohort_status,
     council_of,
     enroll,
+    enroll_stream,
     enrollment_status,
     enter_need,
+    intake_details,
     invite,
     local_time,
     mark_attendance,
     open_survey,
     record_attendance,
+    record_check,
+    record_consent,
+    record_placement,
+    record_service,
     record_skill_gain,
+    record_wage,
     refresh_engagement,
+    run_import,
     set_labor_market_area,
 )
 from tests.oews import load_oews_extract
@@ -153,6 +177,29 @@ class TenantSide:
     enrollments: list[CohortEnrollment] = field(default_factory=list)
     credential_award: CredentialAward | None = None
     skill_gain: SkillGain | None = None
+    # Participants (issue 6), all about participants[0] unless said otherwise, written by the community
+    # organization's case manager: SSN 123-45-67NN (``ssn``), ``date_of_birth``; stream enrollments in SNAP E&T 50/50
+    # and WIOA Adult (co-enrollment), keyed by stream code; the college's consent (identity, enrollment,
+    # credentials; coordination) and the employer's (identity; employer interview); a paid service from each stream
+    # (keyed by stream code); a shared and a confidential case note (texts in ``note_texts``); a placement at the
+    # employer (SOC 31-1131) and its three checks (day 90 recorded); a UI wage record; and a finished import of one
+    # wage row for participants[1].
+    ssn: str = ""
+    date_of_birth: date | None = None
+    stream_enrollments: dict[str, StreamEnrollment] = field(default_factory=dict)
+    college_consent: Consent | None = None
+    employer_consent: Consent | None = None
+    services: dict[str, SupportiveService] = field(default_factory=dict)
+    note: CaseNote | None = None
+    confidential_note: CaseNote | None = None
+    placement: Placement | None = None
+    retention_checks: list[RetentionCheck] = field(default_factory=list)
+    wage: QuarterlyWage | None = None
+    import_job: ImportJob | None = None
+
+    @property
+    def note_texts(self) -> list[str]:
+        return [n.text for n in (self.note, self.confidential_note) if n is not None]
 
     @property
     def admin(self) -> User:
@@ -202,6 +249,15 @@ class TenantSide:
         for program_model, program_row in program_rows:
             if program_row is not None:
                 preferred[program_model] = program_row
+        participant_rows: tuple[tuple[type, Any], ...] = (
+            (StreamEnrollment, self.stream_enrollments.get("snap_et_50")), (Consent, self.college_consent),
+            (SupportiveService, self.services.get("snap_et_50")), (CaseNote, self.note),
+            (Placement, self.placement), (RetentionCheck, self.retention_checks[0] if self.retention_checks else None),
+            (QuarterlyWage, self.wage), (ImportJob, self.import_job),
+        )
+        for participant_model, participant_row in participant_rows:
+            if participant_row is not None:
+                preferred[participant_model] = participant_row
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -271,11 +327,14 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     programs = build_programs(marker=marker, admin=admin, memberships=memberships, orgs=orgs,
                               partnership=partnerships[0])
     demand = build_demand(marker=marker, admin=admin, memberships=memberships, partnership=partnerships[0])
+    people = build_participants(marker=marker, memberships=memberships, orgs=orgs,
+                                participants=programs["participants"], enrollments=programs["enrollments"])
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
         representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
         audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand, **programs,
+        **people,
     )
 
 
@@ -326,6 +385,62 @@ def build_programs(*, marker: str, admin: User, memberships: dict[str, Membershi
         "cohort_employer": CohortEmployer.objects.for_convener(cohort.convener).get(cohort=cohort),
         "session": session, "participants": participants, "enrollments": enrollments,
         "credential_award": award, "skill_gain": gain,
+    }
+
+
+# Per tenant, so that one tenant's SSN or birth date never matches the other's by accident.
+WORLD_SSN = {"Alpha": "123-45-6701", "Beta": "123-45-6702"}
+WORLD_BIRTH_DATE = {"Alpha": date(1990, 5, 14), "Beta": date(1988, 11, 23)}
+
+
+def build_participants(*, marker: str, memberships: dict[str, Membership], orgs: dict[str, Organization],
+                       participants: list[Participant], enrollments: list[CohortEnrollment]) -> dict[str, Any]:
+    """The case manager's daily work on the first person of the cohort, through participants.services."""
+    cm = memberships[Role.CASE_MANAGER]
+    person = intake_details(
+        participants[0], membership=cm, ssn=WORLD_SSN[marker], date_of_birth=WORLD_BIRTH_DATE[marker],
+        intake_date=date(2025, 1, 2), email=f"jordan.rivera@{marker.lower()}-mail.example", phone="765-555-0142",
+        city=f"{marker}ville", state="IN", postal_code="47901", sex="female", ethnicity="hispanic", race="white",
+        education_at_entry="hse", employment_status_at_entry="not_employed", barrier_low_income=True,
+        barrier_single_parent=True, barrier_child_care=True, benefit_snap=True, snap_participation="voluntary",
+    )
+    streams = {code: enroll_stream(person, code, membership=cm, entry_date=day)
+               for code, day in (("snap_et_50", date(2025, 1, 2)), ("wioa_adult", date(2025, 1, 6)))}
+    college_consent = record_consent(
+        person, membership=cm, recipients=[orgs[OrganizationType.COLLEGE]],
+        categories=["identity", "enrollment", "credentials"], purposes=["coordination"], signed_on=date(2025, 1, 2))
+    employer_consent = record_consent(
+        person, membership=cm, recipients=[orgs[OrganizationType.EMPLOYER]], categories=["identity"],
+        purposes=["employer_interview"], signed_on=date(2025, 3, 3))
+    services = {
+        "snap_et_50": record_service(person, membership=cm, stream="snap_et_50", service_type="transportation",
+                                     amount="45.00", provided_on=date(2025, 1, 10),
+                                     vendor=f"{marker} Transit Authority"),
+        "wioa_adult": record_service(person, membership=cm, stream="wioa_adult", service_type="child_care",
+                                     amount="320.00", provided_on=date(2025, 1, 17),
+                                     vendor=f"{marker} Little Learners Child Care"),
+    }
+    note = add_note(person, membership=cm, noted_on=date(2025, 1, 6),
+                    text=f"{marker}: bus pass issued; on track for the clinical rotation.")
+    confidential = add_note(person, membership=cm, noted_on=date(2025, 1, 13), confidential=True,
+                            text=f"{marker}: disclosed a housing emergency; referred to the shelter hotline.")
+    placement = record_placement(person, membership=cm, employer=orgs[OrganizationType.EMPLOYER],
+                                 occupation="31-1131", start_date=date(2025, 4, 14), hourly_wage="17.25",
+                                 hours_per_week="36", cohort_enrollment=enrollments[0])
+    checks = list(RetentionCheck.objects.for_convener(person.convener).filter(placement=placement)
+                  .order_by("milestone_days"))
+    checks[0] = record_check(checks[0], membership=cm, employed=True, same_employer=True, current_wage="17.75",
+                             checked_on=date(2025, 7, 14))
+    wage = record_wage(person, membership=cm, year=2025, quarter=3, wages="8970.00", employer_fein="35-1234567")
+    job = run_import(membership=cm, kind=ImportJob.Kind.WAGES, filename=f"{marker.lower()}-wages-2025q2.csv",
+                     rows=[[participants[1].public_id, "2025", "2", "1040.00", "", "supplemental"]])
+    person.refresh_from_db()
+    participants[0] = person
+    return {
+        "ssn": WORLD_SSN[marker], "date_of_birth": WORLD_BIRTH_DATE[marker], "stream_enrollments": streams,
+        "college_consent": college_consent, "employer_consent": employer_consent, "services": services,
+        "note": note, "confidential_note": confidential, "placement": placement, "retention_checks": checks,
+        "wage": wage, "import_job": job,
     }
 
 

@@ -522,3 +522,94 @@ def record_skill_gain(enrollment: Any, *, membership: Membership, achieved_on: d
 
     return skill_gain_record(convener=enrollment.convener, actor=membership.user, membership=membership,
                              enrollment=enrollment, gain_type=gain_type, achieved_on=achieved_on, note=note)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Participants (issue 6): each helper goes through participants.services as ``membership`` would
+# ---------------------------------------------------------------------------------------------------
+def intake_details(participant: Any, *, membership: Membership, **fields: Any) -> Any:
+    """Complete a person's intake (SSN, date of birth, demographics, benefits...) through participant_update."""
+    from participants.services import participant_update
+
+    return participant_update(convener=participant.convener, actor=membership.user, membership=membership,
+                              participant=participant, **fields)
+
+
+def enroll_stream(participant: Any, stream: str, *, membership: Membership, entry_date: date) -> Any:
+    from participants.services import stream_enroll
+
+    return stream_enroll(convener=participant.convener, actor=membership.user, membership=membership,
+                         participant=participant, stream=stream, entry_date=entry_date)
+
+
+def record_consent(participant: Any, *, membership: Membership, recipients: Iterable[Organization],
+                   categories: Iterable[str], purposes: Iterable[str], signed_on: date,
+                   expires_on: date | None = None) -> Any:
+    from participants.services import consent_record
+
+    return consent_record(convener=participant.convener, actor=membership.user, membership=membership,
+                          participant=participant, recipients=recipients, categories=categories, purposes=purposes,
+                          signed_on=signed_on, expires_on=expires_on)
+
+
+def record_service(participant: Any, *, membership: Membership, stream: str, service_type: str, amount: str,
+                   provided_on: date, vendor: str = "", status: str = "paid") -> Any:
+    from participants.services import service_record
+
+    return service_record(convener=participant.convener, actor=membership.user, membership=membership,
+                          participant=participant, stream=stream, service_type=service_type, amount=amount,
+                          provided_on=provided_on, vendor=vendor, status=status)
+
+
+def add_note(participant: Any, *, membership: Membership, text: str, noted_on: date,
+             confidential: bool = False) -> Any:
+    from participants.services import note_add
+
+    return note_add(convener=participant.convener, actor=membership.user, membership=membership,
+                    participant=participant, text=text, noted_on=noted_on, confidential=confidential)
+
+
+def record_placement(participant: Any, *, membership: Membership, occupation: str, start_date: date,
+                     hourly_wage: str, hours_per_week: str = "40", **kwargs: Any) -> Any:
+    """A placement, with its 90/180/365-day retention checks scheduled by the service."""
+    from participants.services import placement_record
+
+    return placement_record(convener=participant.convener, actor=membership.user, membership=membership,
+                            participant=participant, occupation=occupation, start_date=start_date,
+                            hourly_wage=hourly_wage, hours_per_week=hours_per_week, **kwargs)
+
+
+def record_check(check: Any, *, membership: Membership, employed: bool, checked_on: date,
+                 same_employer: bool | None = None, current_wage: str | None = None, note: str = "") -> Any:
+    from participants.services import retention_check_record
+
+    return retention_check_record(convener=check.convener, actor=membership.user, membership=membership,
+                                  check=check, employed=employed, same_employer=same_employer,
+                                  current_wage=current_wage, checked_on=checked_on, note=note)
+
+
+def record_wage(participant: Any, *, membership: Membership, year: int, quarter: int, wages: str,
+                employer_fein: str = "", source: str = "ui_match") -> Any:
+    from participants.services import wage_record
+
+    return wage_record(convener=participant.convener, actor=membership.user, membership=membership,
+                       participant=participant, year=year, quarter=quarter, wages=wages,
+                       employer_fein=employer_fein, source=source)
+
+
+def run_import(*, membership: Membership, kind: str, filename: str, rows: list[list[str]]) -> Any:
+    """Queue an import as ``membership`` (import_start) and run it in-process, as the Celery job would (the test
+    transaction never commits, so the on_commit enqueue never fires). Returns the finished ImportJob."""
+    import csv
+    import io
+
+    from participants.imports import TEMPLATES, import_execute
+    from participants.services import import_start
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEMPLATES[kind])
+    writer.writerows(rows)
+    job = import_start(convener=membership.convener, actor=membership.user, membership=membership, kind=kind,
+                       filename=filename, payload=out.getvalue().encode())
+    return import_execute(convener=membership.convener, job=job)

@@ -214,6 +214,11 @@ SPECTACULAR_SETTINGS = {
         "RequirementKindEnum": "programs.models.ProgramRequirement.Kind",
         "CohortEmployerKindEnum": "programs.models.CohortEmployer.Kind",
         "SessionKindEnum": "programs.models.CohortSession.Kind",
+        "ParticipantStatusEnum": "participants.models.Participant.Status",
+        "ServiceStatusEnum": "participants.models.SupportiveService.Status",
+        "ImportStatusEnum": "participants.models.ImportJob.Status",
+        "ImportKindEnum": "participants.models.ImportJob.Kind",
+        "ConsentCategoryEnum": "participants.api.serializers.CATEGORY_CHOICES",
     },
 }
 
@@ -270,6 +275,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "survey-reminders": {
         "task": "employers.survey_reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Participants: the 90-day exit rule (DOMAIN.md §4) nightly, and retention-check reminders each morning.
+    "participant-exits-derive": {
+        "task": "participants.exits_derive_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "retention-check-reminders": {
+        "task": "participants.retention_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -14,7 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from employers.models import DemandSnapshot, Occupation
+from participants import selectors as participant_selectors
+from participants.models import Participant
 from partnerships import selectors as p_selectors
+from partnerships.audit import audit_record
 from partnerships.models import Partnership
 from partnerships.permissions import Action, can
 from partnerships.roles import Role
@@ -283,6 +286,18 @@ class CohortDetailView(TenantView):
             commitment_fields=COMMITMENTS, is_employer=is_employer,
             own_org_id=self.membership.organization_id if is_employer else None,
             session_form=SessionAddForm(initial={"day": context["today"]}) if context["manages_roster"] else None,
-            tab="overview",
+            tab="overview", interview_candidates=self._interview_candidates(cohort) if is_employer else [],
         )
         return render(request, "programs/cohort_detail.html", self.get_context_data(**context))
+
+    def _interview_candidates(self, cohort: Cohort) -> list[Participant]:
+        """Graduates who consented to share their name with this employer for an interview; each name shown is a
+        read across organizations, so each is audited."""
+        people = participant_selectors.interview_candidates(convener=self.convener, membership=self.membership,
+                                                            cohort=cohort)
+        for person in people:
+            audit_record(convener=self.convener, actor=self.request.user,  # type: ignore[arg-type]
+                         action="participant.view_cross_org", target=person,
+                         metadata={"purpose": "employer_interview", "cohort": cohort.pk,
+                                   "role": self.membership.role, "what": "name"})
+        return people

@@ -290,6 +290,11 @@ def test_seat_limit_holds_unless_the_convener_overrides(shop: Shop) -> None:
 def test_a_provider_who_does_not_run_the_program_cannot_change_the_roster(shop: Shop) -> None:
     cohort = past_cohort(shop, make_program(shop))
     someone = person(shop, "Ana", "Lopez")
+    # A case manager of another organization: not the owner of Ana's record, not a provider.
+    stranger_case_manager = MembershipFactory(
+        convener=shop.convener, role=Role.CASE_MANAGER,
+        organization=OrganizationFactory(convener=shop.convener, org_type=OrganizationType.HUMAN_SERVICES,
+                                         name="Echo County DHS", actor=shop.admin))
     with pytest.raises(PermissionDenied, match="does not run this program"):
         services.enrollment_add(convener=shop.convener, actor=shop.other_provider.user,
                                 membership=shop.other_provider, cohort=cohort, participant=someone)
@@ -309,7 +314,7 @@ def test_a_provider_who_does_not_run_the_program_cannot_change_the_roster(shop: 
         with pytest.raises(PermissionDenied):
             call(shop.other_provider)
         with pytest.raises(PermissionDenied):
-            call(shop.case_manager)
+            call(stranger_case_manager)
     enrollment.refresh_from_db()
     assert enrollment.status == "enrolled"
     assert not AttendanceRecord.objects.for_convener(shop.convener).exists()
@@ -510,3 +515,29 @@ def test_a_cohort_changes_supply_and_gap_in_the_next_demand_snapshot(region: Reg
     services.cohort_set_status(convener=shop.convener, actor=shop.admin, cohort=cohort, status="completed")
     final = aggregate(region.partnership).data
     assert next(r for r in final["occupations"] if r["soc_code"] == WELDERS)["supply_seats"] == 0
+
+
+def test_a_case_manager_places_their_own_participant_and_records_their_progress(shop: Shop) -> None:
+    """The participants issue's path: the owning organization's case manager enrolls its person in a cohort and
+    records the completion and a credential; it still cannot mark attendance or touch anyone else's row."""
+    cohort = past_cohort(shop, make_program(shop))
+    ana = person(shop, "Ana", "Lopez")
+    cm = shop.case_manager
+    enrollment = services.enrollment_add(convener=shop.convener, actor=cm.user, membership=cm, cohort=cohort,
+                                         participant=ana, on=cohort.start_date)
+    services.enrollment_set_status(convener=shop.convener, actor=cm.user, membership=cm, enrollment=enrollment,
+                                   status="completed", on=cohort.end_date)
+    award = services.credential_award_record(
+        convener=shop.convener, actor=cm.user, membership=cm, enrollment=enrollment, awarded_on=cohort.end_date,
+        program_credential=ProgramCredential.objects.for_convener(shop.convener).get(program=cohort.program))
+    assert award.participant_id == ana.pk
+    someone_else = services.participant_create(convener=shop.convener, actor=shop.admin, membership=shop.staff,
+                                               first_name="Bo", last_name="Diaz", organization=shop.other_college)
+    with pytest.raises(PermissionDenied):
+        services.enrollment_add(convener=shop.convener, actor=cm.user, membership=cm, cohort=cohort,
+                                participant=someone_else)
+    session = CohortSession.objects.for_convener(shop.convener).filter(cohort=cohort).first()
+    assert session is not None
+    with pytest.raises(PermissionDenied):
+        services.attendance_record_day(convener=shop.convener, actor=cm.user, membership=cm, session=session,
+                                       marks={enrollment.pk: "present"})

@@ -212,12 +212,19 @@ def test_every_tenant_owned_row_has_a_convener(model, world):
     assert not model.unscoped.filter(convener__isnull=True).exists()
 
 
-@pytest.mark.parametrize("how", sorted(EVALUATIONS))
 @pytest.mark.parametrize("model", MODELS, ids=_model_id)
-def test_the_default_manager_refuses_to_run_a_query_without_a_tenant(model, how, world):
+def test_the_default_manager_refuses_to_run_a_query_without_a_tenant(model, world):
+    """Every way of evaluating a queryset, for every model, against the world's rows. One test per model
+    (each evaluation checked in turn, and named when it fails) so the world is built once per model."""
     rows_before = model.unscoped.count()
-    with pytest.raises(TenantScopeError):
-        EVALUATIONS[how](model.objects.all())
+    allowed = []
+    for how in sorted(EVALUATIONS):
+        try:
+            EVALUATIONS[how](model.objects.all())
+        except TenantScopeError:
+            continue
+        allowed.append(how)
+    assert not allowed, f"{model._meta.label}: {', '.join(allowed)} ran without a tenant"
     assert model.unscoped.count() == rows_before
 
 

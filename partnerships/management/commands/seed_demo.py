@@ -42,6 +42,7 @@ from employers.models import (
 )
 from employers.oews import oews_load
 from employers.services import competency_create, quarters_from, survey_open
+from participants.demo import seed_participants
 from partnerships import services
 from partnerships.audit import audit_record
 from partnerships.models import (
@@ -1992,6 +1993,7 @@ STEPS: list[Step] = [
     seed_competencies,
     seed_demand,
     seed_programs,  # cohorts are pipeline supply, so they come before the demand snapshots
+    seed_participants,
     seed_demand_snapshots,
 ]
 

@@ -1,0 +1,55 @@
+"""Re-encrypt PII under the newest key, and optionally recompute the keyed match hashes.
+
+Key rotation (README "Participant data: encryption and keys"):
+1. put a new salt at the head of FIELD_ENCRYPTION_SALTS (keep the old ones after it), or move SECRET_KEY to
+   SECRET_KEY_FALLBACKS and set a new SECRET_KEY; deploy;
+2. run ``manage.py pii_rotate_keys``: every participant's SSN and date of birth, and every case note, is read
+   (decrypted with whichever key works) and written back under the first key;
+3. remove the old salt / fallback key.
+After changing PII_HASH_KEY, run ``manage.py pii_rotate_keys --rehash`` (with the *new* key set): SSN and
+name + date-of-birth hashes are recomputed from the decrypted values, since a hash cannot be re-keyed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from participants.models import CaseNote, Participant
+from participants.pii import identity_hash, ssn_hash
+from partnerships.audit import audit_record
+from partnerships.models import Convener
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt participants' SSN, date of birth and case notes under the newest key (--rehash: hashes too)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rehash", action="store_true", help="recompute the SSN and identity match hashes")
+
+    def handle(self, *args: Any, rehash: bool = False, **options: Any) -> None:
+        people = notes = 0
+        for convener in Convener.objects.order_by("pk"):
+            with transaction.atomic():
+                rows = list(Participant.objects.for_convener(convener).order_by("pk"))
+                for person in rows:
+                    if rehash:
+                        person.ssn_hash = ssn_hash(convener_id=convener.pk, ssn_digits=person.ssn) if person.ssn else ""
+                        person.identity_hash = identity_hash(
+                            convener_id=convener.pk, first_name=person.first_name, last_name=person.last_name,
+                            date_of_birth=person.date_of_birth)
+                fields = ["ssn", "date_of_birth"] + (["ssn_hash", "identity_hash"] if rehash else [])
+                Participant.objects.for_convener(convener).bulk_update(rows, fields, batch_size=BATCH)
+                case_notes = list(CaseNote.objects.for_convener(convener).order_by("pk"))
+                CaseNote.objects.for_convener(convener).bulk_update(case_notes, ["text"], batch_size=BATCH)
+                if rows or case_notes:
+                    audit_record(convener=convener, actor=None, action="pii.rotate_keys", source="task",
+                                 metadata={"participants": len(rows), "notes": len(case_notes), "rehash": rehash})
+            people += len(rows)
+            notes += len(case_notes)
+        self.stdout.write(f"Re-encrypted {people} participants and {notes} case notes"
+                          + (" and recomputed their match hashes." if rehash else "."))
