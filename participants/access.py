@@ -31,16 +31,8 @@ ALL_CATEGORIES = frozenset(Consent.CATEGORIES)
 
 
 def visible_q(*, membership: Membership, today: date | None = None) -> Q:
-    """Q over Participant for the rows the membership may list."""
-    today = today or timezone.localdate()
-    if membership.role in CONVENER_ROLES:
-        return Q()
-    if membership.role == Role.CASE_MANAGER and membership.organization_id:
-        consented = Consent.objects.for_convener(membership.convener_id).filter(
-            current_consent_q(today=today), recipients=membership.organization_id, share_identity=True,
-        ).values("participant_id")
-        return Q(organization_id=membership.organization_id) | Q(pk__in=consented)
-    return Q(pk__in=[])
+    """Q over Participant for the rows the membership may list (readable_q on the Participant itself)."""
+    return readable_q(membership=membership, path="", today=today)
 
 
 @dataclass(frozen=True)
@@ -57,21 +49,9 @@ class Reading:
 
 def reading(*, convener: Convener, membership: Membership, participant: Participant,
             today: date | None = None) -> Reading | None:
-    """None when the membership may not read this participant at all."""
-    if participant.convener_id != convener.pk or not can(membership, Action.PARTICIPANT_VIEW):
-        return None
-    if membership.role in CONVENER_ROLES or (
-            membership.role == Role.CASE_MANAGER and membership.organization_id == participant.organization_id):
-        return Reading(owner=True, categories=ALL_CATEGORIES)
-    if membership.role != Role.CASE_MANAGER or not membership.organization_id:
-        return None
-    today = today or timezone.localdate()
-    consents = list(Consent.objects.for_convener(convener).filter(
-        current_consent_q(today=today), participant=participant, recipients=membership.organization_id))
-    categories = frozenset(c for consent in consents for c in consent.categories())
-    if "identity" not in categories:
-        return None
-    return Reading(owner=False, categories=categories, consent_ids=tuple(c.pk for c in consents))
+    """None when the membership may not read this participant at all (``readings`` for one person)."""
+    return readings(convener=convener, membership=membership, participants=[participant], today=today).get(
+        participant.pk)
 
 
 def readable_q(*, membership: Membership, category: str = "identity", path: str = "participant",
@@ -84,12 +64,14 @@ def readable_q(*, membership: Membership, category: str = "identity", path: str 
         return Q()
     if membership.role != Role.CASE_MANAGER or not membership.organization_id:
         return Q(pk__in=[])
+    person = f"{path}__" if path else ""  # path "" means the Participant rows themselves
+    within = f"{path}__in" if path else "pk__in"
     consents = Consent.objects.for_convener(membership.convener_id).filter(
         current_consent_q(today=today), recipients=membership.organization_id)
-    consented = Q(**{f"{path}__in": consents.filter(share_identity=True).values("participant_id")})
+    consented = Q(**{within: consents.filter(share_identity=True).values("participant_id")})
     if category != "identity":
-        consented &= Q(**{f"{path}__in": consents.filter(**{f"share_{category}": True}).values("participant_id")})
-    return Q(**{f"{path}__organization_id": membership.organization_id}) | consented
+        consented &= Q(**{within: consents.filter(**{f"share_{category}": True}).values("participant_id")})
+    return Q(**{f"{person}organization_id": membership.organization_id}) | consented
 
 
 def owned_q(*, membership: Membership, path: str = "participant") -> Q:
