@@ -195,6 +195,7 @@ def _seed_past(ctx: SeedContext, spec: PastSpec, today: date) -> None:
         person = Participant(convener=convener, organization=owner, first_name=rng.choice(FIRST),
                              last_name=rng.choice(LAST), intake_date=cohort.start_date - timedelta(days=14),
                              status=Participant.Status.EXITED, created_by=ctx.admin, **profile)
+        person.derive_age_at_entry()  # bulk_create skips save()
         person.identity_hash = identity_hash(convener_id=convener.pk, first_name=person.first_name,
                                              last_name=person.last_name, date_of_birth=person.date_of_birth)
         people.append(person)

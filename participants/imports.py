@@ -295,6 +295,8 @@ class Importer:
         return out
 
     def _write_participants(self, objects: list[tuple[Participant, list[FundingStream]]]) -> int:
+        for person, _ in objects:
+            person.derive_age_at_entry()  # bulk_create skips save()
         people = Participant.objects.bulk_create([p for p, _ in objects], batch_size=1000)
         StreamEnrollment.objects.bulk_create([
             StreamEnrollment(convener=self.convener, participant=p, stream=s, entry_date=p.intake_date,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -85,6 +86,9 @@ class Participant(TenantOwnedModel):
     ssn_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     date_of_birth = EncryptedDateField(null=True, blank=True)
     identity_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Whole years at intake, derived from the encrypted date of birth on every save, so that reports can break
+    # outcomes down by age band in SQL without decrypting anyone's birth date.
+    age_at_entry = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # Contact
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
@@ -158,6 +162,22 @@ class Participant(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.public_id})"
+
+    def derive_age_at_entry(self) -> None:
+        """Set ``age_at_entry`` from the date of birth and the intake date (bulk inserts call this themselves)."""
+        dob, entry = self.date_of_birth, self.intake_date
+        if dob is None or entry is None:
+            self.age_at_entry = None
+            return
+        years = entry.year - dob.year - ((entry.month, entry.day) < (dob.month, dob.day))
+        self.age_at_entry = years if 0 <= years < 130 else None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive_age_at_entry()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"date_of_birth", "intake_date"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "age_at_entry"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "employers",
     "programs",
     "participants",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -285,7 +286,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "participants.retention_reminders_send",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Outcome reports: monthly (program year to date, and since the start) after the exit rule has run, and
+    # each quarter once it closes (Jan, Apr, Jul, Oct 2nd), so funders' dashboards always have a fresh snapshot.
+    "reports-monthly": {
+        "task": "reports.schedule_monthly",
+        "schedule": crontab(hour=4, minute=0, day_of_month=1),
+    },
+    "reports-quarterly": {
+        "task": "reports.schedule_quarterly",
+        "schedule": crontab(hour=4, minute=30, day_of_month=2, month_of_year="1,4,7,10"),
+    },
 }
+# Redis redelivers a message whose worker died (acks_late) once this many seconds have passed unacknowledged.
+# Reports take well under this; tests of a killed worker shorten it through the environment.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # ---------------------------------------------------------------------------
 # Councils: meeting reminders
