@@ -397,7 +397,7 @@ class _Aggregator:
         if self.d.pg:
             parts += [f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) FILTER (WHERE {cond})"
                       for _k, col, cond in MEDIANS]
-        self.cursor.execute(f"SELECT {key_sql}, {', '.join(parts)} FROM {self.table} "  # noqa: S608 (no user text)
+        self.cursor.execute(f"SELECT {key_sql}, {', '.join(parts)} FROM {self.table} "
                             f"WHERE {where} GROUP BY 1")
         out: dict[str, dict[str, Any]] = {}
         keys = [*COUNT_SQL, *(k for k, _c, _w in MEANS), *(k for k, _e in SUMS)]
@@ -419,7 +419,7 @@ class _Aggregator:
     def _values(self, key_sql: str, col: str, where: str) -> dict[str, list[float]]:
         """SQLite: the sorted values behind a median, per group (statistics.median interpolates like
         percentile_cont(0.5))."""
-        self.cursor.execute(f"SELECT {key_sql}, {col} FROM {self.table} WHERE {where} "  # noqa: S608
+        self.cursor.execute(f"SELECT {key_sql}, {col} FROM {self.table} WHERE {where} "
                             f"ORDER BY 1, 2")
         grouped: dict[str, list[float]] = {}
         for key, value in self.cursor.fetchall():
@@ -428,10 +428,10 @@ class _Aggregator:
 
     def median_by(self, key_sql: str, col: str, where: str, source: str) -> dict[str, float | None]:
         if self.d.pg:
-            self.cursor.execute(f"SELECT {key_sql}, percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "  # noqa: S608
+            self.cursor.execute(f"SELECT {key_sql}, percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
                                 f"FROM {source} WHERE {where} GROUP BY {key_sql}")
             return {str(k): _num(v) for k, v in self.cursor.fetchall()}
-        self.cursor.execute(f"SELECT {key_sql}, {col} FROM {source} WHERE {where} ORDER BY {key_sql}, {col}")  # noqa: S608
+        self.cursor.execute(f"SELECT {key_sql}, {col} FROM {source} WHERE {where} ORDER BY {key_sql}, {col}")
         grouped: dict[str, list[float]] = {}
         for key, value in self.cursor.fetchall():
             grouped.setdefault(str(key), []).append(float(value))
@@ -537,7 +537,7 @@ def _extras(cursor: Any, agg: _Aggregator, d: Dialect, convener: Convener, input
         JOIN programs_fundingstream fs ON fs.id = se.stream_id
         WHERE ss.convener_id = %(cid)s AND ss.status IN ('approved', 'paid')
           AND ss.provided_on BETWEEN %(start)s AND %(end)s
-        GROUP BY ss.service_type, fs.code""", params)  # noqa: S608 (no user text)
+        GROUP BY ss.service_type, fs.code""", params)
     type_labels = dict(SupportiveService.ServiceType.choices)
     stream_labels = dict(FundingStream.objects.values_list("code", "name"))
     by_type: dict[str, dict[str, Any]] = {}
@@ -562,7 +562,7 @@ def _extras(cursor: Any, agg: _Aggregator, d: Dialect, convener: Convener, input
             JOIN programs_fundingstream fs ON fs.id = se.stream_id
             WHERE ss.convener_id = %(cid)s AND ss.status IN ('approved', 'paid')
               AND ss.provided_on BETWEEN %(start)s AND %(end)s
-            GROUP BY {column}""", params)  # noqa: S608
+            GROUP BY {column}""", params)
         for key, people in cursor.fetchall():
             bucket[key]["people"] = people
     services = {
@@ -578,7 +578,7 @@ def _extras(cursor: Any, agg: _Aggregator, d: Dialect, convener: Convener, input
     where = (f"p.convener_id = {int(convener.pk)} AND f.started = 1 AND p.start_date >= f.enrolled_on "
              f"AND p.placement_type IN ({', '.join(repr(t) for t in wbl_types)})")
     source = f"participants_placement p JOIN {table} f ON f.pid = p.participant_id"
-    cursor.execute(f"SELECT p.placement_type, COUNT(*), COUNT(DISTINCT p.participant_id), AVG(p.hourly_wage) "  # noqa: S608
+    cursor.execute(f"SELECT p.placement_type, COUNT(*), COUNT(DISTINCT p.participant_id), AVG(p.hourly_wage) "
                    f"FROM {source} WHERE {where} GROUP BY p.placement_type")
     counts = {t: (n, people, mean) for t, n, people, mean in cursor.fetchall()}
     medians = agg.median_by("p.placement_type", "p.hourly_wage", where, source)
@@ -590,12 +590,12 @@ def _extras(cursor: Any, agg: _Aggregator, d: Dialect, convener: Convener, input
     # Employer side: hires by occupation beside the openings employers asked for, and repeat hiring employers.
     cursor.execute(f"""
         SELECT o.soc_code, o.title, COUNT(*) FROM {table} f JOIN employers_occupation o ON o.id = f.occupation_id
-        WHERE f.hired = 1 GROUP BY o.soc_code, o.title""")  # noqa: S608
+        WHERE f.hired = 1 GROUP BY o.soc_code, o.title""")
     hires = {soc: (title, n) for soc, title, n in cursor.fetchall()}
     cursor.execute(f"""
         SELECT COUNT(*), SUM(CASE WHEN cohorts >= 2 THEN 1 ELSE 0 END) FROM (
             SELECT employer_id, COUNT(DISTINCT cohort_id) AS cohorts FROM {table}
-            WHERE hired = 1 AND employer_id IS NOT NULL GROUP BY employer_id) hiring""")  # noqa: S608
+            WHERE hired = 1 AND employer_id IS NOT NULL GROUP BY employer_id) hiring""")
     hiring_employers, repeat_employers = cursor.fetchone()
     openings = _openings(convener, inputs)
     occupations = []
