@@ -22,12 +22,14 @@ tenant_pages = [
     path("", include("employers.urls")),
     path("", include("programs.urls")),
     path("", include("participants.urls")),
+    path("", include("reports.urls")),
 ]
 tenant_api = [
     path("", include("partnerships.api.urls")),
     path("", include("employers.api.urls")),
     path("", include("programs.api.urls")),
     path("", include("participants.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

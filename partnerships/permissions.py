@@ -53,6 +53,10 @@ class Action(StrEnum):
     ROSTER_MANAGE = "roster.manage"
     PARTICIPANT_VIEW = "participant.view"
     PARTICIPANT_MANAGE = "participant.manage"
+    REPORT_VIEW = "report.view"
+    REPORT_RUN = "report.run"
+    REPORT_INTERNAL = "report.internal"
+    REPORT_PIRL_EXPORT = "report.pirl_export"
 
 
 ALL_ROLES = frozenset(Role)
@@ -107,6 +111,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     # people of their cohorts through the roster.
     Action.PARTICIPANT_VIEW: CONVENER | {Role.CASE_MANAGER},
     Action.PARTICIPANT_MANAGE: CONVENER | {Role.CASE_MANAGER},
+    # Outcome reports: funders see their granted partnerships' snapshots, suppressed, and may ask for a fresh run
+    # of those (selectors and services narrow it); convener staff see every scope unsuppressed, marked internal,
+    # with drill-down and the SNAP E&T table. The participant-level PIRL export is for convener admins only.
+    Action.REPORT_VIEW: CONVENER | {Role.FUNDER},
+    Action.REPORT_RUN: CONVENER | {Role.FUNDER},
+    Action.REPORT_INTERNAL: CONVENER,
+    Action.REPORT_PIRL_EXPORT: ADMIN,
 }
 
 

@@ -59,3 +59,27 @@ def _blank(cell: dict[str, Any], keys: Iterable[str]) -> None:
         if key in cell:
             cell[key] = None
     cell["suppressed"] = True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Outcome figures (DOMAIN.md §4): people, not employers
+# ---------------------------------------------------------------------------------------------------------------
+def complementary_hidden(values: dict[str, int | None], *, threshold: int) -> set[str]:
+    """Which cells of one additive column (cell key -> count) to hide when its total is shown.
+
+    Every count below the threshold is hidden (zero included: it is a small count too). Then, while fewer than
+    two cells are hidden, or the hidden cells add up to less than the threshold, the smallest visible cell is
+    hidden as well, so no hidden cell can be worked out by subtracting the visible ones from the total.
+    """
+    hidden = {key for key, value in values.items() if (value or 0) < threshold}
+    if not hidden:
+        return hidden
+    visible = sorted((key for key in values if key not in hidden), key=lambda k: (values[k] or 0, k))
+    while visible and (len(hidden) < 2 or sum(values[k] or 0 for k in hidden) < threshold):
+        hidden.add(visible.pop(0))
+    return hidden
+
+
+def is_small(count: int | None, *, threshold: int) -> bool:
+    """A count, or the number of people behind a rate, median or mean, that is too small to show."""
+    return count is None or count < threshold

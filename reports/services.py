@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.audit import audit_record
-from partnerships.models import Convener, Partnership, User
+from partnerships.models import Convener, Membership, Partnership, User
+from partnerships.roles import Role
 from programs.models import Cohort, FundingStream, Program
 from reports import periods
 from reports.engine import ReportInputs, compute_figures, figures_hash
@@ -87,14 +88,26 @@ def resolve_period(*, period_kind: str, period_start: date | None = None, period
 
 def report_run_request(
     *, convener: Convener, actor: User | None, scope: str, scope_id: int | None = None,
+    membership: Membership | None = None,
     period_kind: str = PeriodKind.PROGRAM_YEAR, period_start: date | None = None, period_end: date | None = None,
     program_year: int | None = None, year: int | None = None, quarter: int | None = None,
     hire_window_days: int = 90, as_of: date | None = None, trigger: str = ReportRun.Trigger.PAGE,
     notify: bool = False,
 ) -> ReportRun:
-    """Queue a report. The same inputs already queued or running share that run (no duplicate work)."""
+    """Queue a report. The same inputs already queued or running share that run (no duplicate work).
+
+    ``membership`` is the caller's (None for the schedule): a funder may only ask for the partnership reports
+    of the partnerships granted to them."""
     if scope not in Scope.values:
         raise ValidationError({"scope": [f"Choose one of: {', '.join(Scope.values)}."]})
+    try:
+        scope_id = int(scope_id) if scope_id not in (None, "") else None
+    except (TypeError, ValueError):
+        raise ValidationError({"scope_id": ["Give the id of what the report is about."]}) from None
+    if membership is not None and membership.role == Role.FUNDER:
+        granted = set(membership.partnerships.values_list("pk", flat=True))
+        if scope != Scope.PARTNERSHIP or scope_id not in granted:
+            raise ValidationError({"scope_id": ["Choose a partnership your organization funds."]})
     if not 1 <= int(hire_window_days) <= 730:
         raise ValidationError({"hire_window_days": ["The hiring window is 1 to 730 days."]})
     obj = _scope_object(convener=convener, scope=scope, scope_id=scope_id)
@@ -244,3 +257,13 @@ def reports_schedule(*, cadence: str, today: date | None = None) -> int:
                                    else ReportRun.Trigger.QUARTERLY)
                 queued += 1
     return queued
+
+
+def report_export_record(*, convener: Convener, actor: User, snapshot: ReportSnapshot | None, kind: str,
+                         file_format: str, internal: bool, rows: int | None = None, source: str = "app") -> None:
+    """Audit an export: every file that leaves the portal is logged, and a participant-level (PIRL) file says so
+    loudly (TEGL 39-11: log who exported PII)."""
+    audit_record(
+        convener=convener, actor=actor, action="report.pii_export" if kind == "pirl" else "report.export",
+        target=snapshot, source=source,
+        metadata={"kind": kind, "format": file_format, "internal": internal, **({"rows": rows} if rows else {})})
