@@ -71,6 +71,8 @@ from programs.models import (
     ProgramCredential,
     SkillGain,
 )
+from reports.models import ReportRun, ReportSnapshot
+from reports.services import report_run_execute, report_run_request
 from tests.factories import (
     ActionItemFactory,
     AuditEventFactory,
@@ -196,6 +198,10 @@ class TenantSide:
     retention_checks: list[RetentionCheck] = field(default_factory=list)
     wage: QuarterlyWage | None = None
     import_job: ImportJob | None = None
+    # Outcome reports (issue 7): one report of the granted partnership (program year 2024-25, as of 2026-01-15),
+    # asked for by the admin and computed: its run and its snapshot.
+    report_run: ReportRun | None = None
+    report: ReportSnapshot | None = None
 
     @property
     def note_texts(self) -> list[str]:
@@ -258,6 +264,9 @@ class TenantSide:
         for participant_model, participant_row in participant_rows:
             if participant_row is not None:
                 preferred[participant_model] = participant_row
+        if self.report is not None:
+            preferred[ReportRun] = self.report_run
+            preferred[ReportSnapshot] = self.report
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -329,13 +338,24 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     demand = build_demand(marker=marker, admin=admin, memberships=memberships, partnership=partnerships[0])
     people = build_participants(marker=marker, memberships=memberships, orgs=orgs,
                                 participants=programs["participants"], enrollments=programs["enrollments"])
+    reports = build_reports(admin=admin, partnership=partnerships[0])
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
         representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
         audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand, **programs,
-        **people,
+        **people, **reports,
     )
+
+
+def build_reports(*, admin: User, partnership: Partnership) -> dict[str, Any]:
+    """One computed outcome report of the granted partnership, through the services a page uses."""
+    run = report_run_request(convener=partnership.convener, actor=admin, scope="partnership",
+                             scope_id=partnership.pk, period_kind="program_year", program_year=2024,
+                             as_of=date(2026, 1, 15))
+    snapshot = report_run_execute(convener=partnership.convener, run=run)
+    run.refresh_from_db()
+    return {"report_run": run, "report": snapshot}
 
 
 def build_programs(*, marker: str, admin: User, memberships: dict[str, Membership], orgs: dict[str, Organization],

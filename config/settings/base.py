@@ -299,7 +299,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 # Redis redelivers a message whose worker died (acks_late) once this many seconds have passed unacknowledged.
 # Reports take well under this; tests of a killed worker shorten it through the environment.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A worker looks for such messages when it starts, then every unacked_restore_interval seconds, but scans Redis only
+# on every unacked_restore_throttle-th look (kombu's defaults, 10 and 10: about every 100 s). A short visibility
+# timeout needs a short sweep too, or the redelivery waits for the next scan (tests set both to 1).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 
 # ---------------------------------------------------------------------------
 # Councils: meeting reminders
