@@ -78,6 +78,8 @@ class ReportInputs:
         data.pop("period_kind")
         if not with_as_of:
             data.pop("as_of")
+            if self.period_kind == "since_start":
+                data.pop("period_end")  # "since the start" moves its end with as_of: one series over time
         return json.dumps(data, sort_keys=True, default=str)
 
     @property
@@ -325,12 +327,13 @@ COUNT_SQL: dict[str, str] = {
     "hired": f"{_OK} AND hired = 1",
     "hired_den": f"{_OK} AND completed = 1",
     "placed": "started = 1 AND placed = 1",
-    "ret90": "started = 1 AND ret90_due = 1 AND emp90 = 1",
-    "ret90_same": "started = 1 AND ret90_due = 1 AND same90 = 1",
-    "ret90_den": "started = 1 AND ret90_due = 1",
-    "ret180": "started = 1 AND ret180_due = 1 AND emp180 = 1",
-    "ret180_same": "started = 1 AND ret180_due = 1 AND same180 = 1",
-    "ret180_den": "started = 1 AND ret180_due = 1",
+    # Retention is a rate: excluded people leave it, like the other rates (the module docstring).
+    "ret90": f"{_OK} AND ret90_due = 1 AND emp90 = 1",
+    "ret90_same": f"{_OK} AND ret90_due = 1 AND same90 = 1",
+    "ret90_den": f"{_OK} AND ret90_due = 1",
+    "ret180": f"{_OK} AND ret180_due = 1 AND emp180 = 1",
+    "ret180_same": f"{_OK} AND ret180_due = 1 AND same180 = 1",
+    "ret180_den": f"{_OK} AND ret180_due = 1",
     "cred": f"{_OK} AND finished = 1 AND ojt_only = 0 AND cred_training = 1",
     "cred_den": f"{_OK} AND finished = 1 AND ojt_only = 0",
     "exiters": "exiter = 1",

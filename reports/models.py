@@ -28,7 +28,8 @@ class Scope(models.TextChoices):
 class PeriodKind(models.TextChoices):
     PROGRAM_YEAR = "program_year", "Program year (July 1 to June 30)"
     QUARTER = "quarter", "Quarter"
-    SINCE_START = "since_start", "Since the start"
+    CUMULATIVE = "cumulative", "Since the start, through the last closed program year"
+    SINCE_START = "since_start", "Since the start, to date"
     CUSTOM = "custom", "Custom dates"
 
 
@@ -133,6 +134,9 @@ class ReportSnapshot(ReportInputsFields):
                                      related_name="+")
     computed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
+    # People who started in the period: lets lists and the dashboard's default skip empty reports without
+    # loading the figures.
+    enrolled = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-computed_at", "-id"]

@@ -48,6 +48,8 @@ def period_label(kind: str, start: date, end: date) -> str:
         return f"Program year {start.year}–{str(start.year + 1)[-2:]} (Jul 1, {start.year} – Jun 30, {start.year + 1})"
     if kind == "quarter":
         return f"{start.year} Q{(start.month - 1) // 3 + 1} ({start:%b %-d} – {end:%b %-d, %Y})"
+    if kind == "cumulative":
+        return f"Since {start:%B %Y}, through program year {end.year - 1}–{str(end.year)[-2:]} (to {end:%b %-d, %Y})"
     if kind == "since_start":
         return f"Since {start:%B %Y} (to {end:%b %-d, %Y})"
     return f"{start:%b %-d, %Y} – {end:%b %-d, %Y}"

@@ -14,8 +14,10 @@ from partnerships.roles import Role
 from partnerships.selectors import partnership_list
 from reports.models import PeriodKind, ReportRun, ReportSnapshot, Scope
 
-# What the dashboard shows first for a partnership: the picture since it began, then the current program year.
-DASHBOARD_PERIODS = (PeriodKind.SINCE_START, PeriodKind.PROGRAM_YEAR, PeriodKind.QUARTER, PeriodKind.CUSTOM)
+# What the dashboard shows first for a partnership: the cumulative picture through the last closed program year
+# (what funders quote), then since the start to date, the current program year, a quarter, custom dates.
+DASHBOARD_PERIODS = (PeriodKind.CUMULATIVE, PeriodKind.SINCE_START, PeriodKind.PROGRAM_YEAR, PeriodKind.QUARTER,
+                     PeriodKind.CUSTOM)
 
 
 def _narrow(qs: QuerySet, membership: Membership) -> QuerySet:
@@ -103,11 +105,12 @@ def dashboard(*, convener: Convener, membership: Membership, period_kind: str | 
         latest_per_series = sorted((versions[0] for versions in series.values()),
                                    key=lambda s: s.computed_at, reverse=True)
         chosen = None
-        kinds = [period_kind] if period_kind else list(DASHBOARD_PERIODS)
-        for kind in kinds:
-            chosen = next((s for s in latest_per_series if s.period_kind == kind), None)
-            if chosen is not None:
-                break
+        if period_kind:
+            chosen = next((s for s in latest_per_series if s.period_kind == period_kind), None)
+        else:  # the first period (in DASHBOARD_PERIODS order) with anyone in it, else the first there is
+            ranked = sorted(latest_per_series, key=lambda s: (s.enrolled == 0, DASHBOARD_PERIODS.index(s.period_kind)
+                                                              if s.period_kind in DASHBOARD_PERIODS else 99))
+            chosen = ranked[0] if ranked else None
         previous = None
         if chosen is not None:
             versions = series[chosen.series_key]

@@ -68,6 +68,9 @@ def resolve_period(*, period_kind: str, period_start: date | None = None, period
         start, end = periods.quarter_bounds(int(y), int(q))
     elif period_kind == PeriodKind.SINCE_START:
         start, end = started or date(2000, 1, 1), today
+    elif period_kind == PeriodKind.CUMULATIVE:
+        start = started or date(2000, 1, 1)
+        end = periods.program_year_bounds(periods.program_year_of(today) - 1)[1]
     elif period_kind == PeriodKind.CUSTOM:
         if period_start is None:
             errors["period_start"] = ["Give the first day of the period."]
@@ -92,7 +95,7 @@ def report_run_request(
     period_kind: str = PeriodKind.PROGRAM_YEAR, period_start: date | None = None, period_end: date | None = None,
     program_year: int | None = None, year: int | None = None, quarter: int | None = None,
     hire_window_days: int = 90, as_of: date | None = None, trigger: str = ReportRun.Trigger.PAGE,
-    notify: bool = False,
+    notify: bool = False, enqueue: bool = True,
 ) -> ReportRun:
     """Queue a report. The same inputs already queued or running share that run (no duplicate work).
 
@@ -135,7 +138,8 @@ def report_run_request(
             notify=notify, **_input_fields(obj, inputs))
         audit_record(convener=convener, actor=actor, action="report.request", target=run,
                      metadata={"scope": scope, "period": [str(start), str(end)], "trigger": trigger})
-        transaction.on_commit(lambda: report_run.delay(convener.pk, run.pk))
+        if enqueue:  # the demo seed and the test world compute at once instead
+            transaction.on_commit(lambda: report_run.delay(convener.pk, run.pk))
     return run
 
 
@@ -206,6 +210,7 @@ def report_run_execute(*, convener: Convener, run: ReportRun) -> ReportSnapshot 
             snapshot = ReportSnapshot.objects.create(
                 convener=convener, run=locked, version=version, figures=figures, figures_hash=digest,
                 requested_by=locked.requested_by, computed_at=timezone.now(), duration_ms=duration_ms,
+                enrolled=int((figures.get("overall") or {}).get("enrolled") or 0),
                 **_input_fields(_scope_object(convener=convener, scope=inputs.scope, scope_id=inputs.scope_id),
                                 inputs))
         locked.status = ReportRun.Status.SUCCEEDED
@@ -241,7 +246,8 @@ def reports_schedule(*, cadence: str, today: date | None = None) -> int:
     each query scoped to the workspace it is working on).
 
     - monthly: the current program year to date, and everything since the partnership began;
-    - quarterly: the quarter that just closed.
+    - quarterly: the quarter that just closed, and everything from the start through the last closed program
+      year (the cumulative figure funders quote; its retention and wage figures mature as quarters close).
     """
     today = today or timezone.localdate()
     queued = 0
@@ -249,7 +255,7 @@ def reports_schedule(*, cadence: str, today: date | None = None) -> int:
         partnerships = Partnership.objects.for_convener(convener).exclude(status=Partnership.Status.CLOSED)
         for partnership in partnerships:
             kinds = ([PeriodKind.PROGRAM_YEAR, PeriodKind.SINCE_START] if cadence == "monthly"
-                     else [PeriodKind.QUARTER])
+                     else [PeriodKind.QUARTER, PeriodKind.CUMULATIVE])
             for kind in kinds:
                 report_run_request(convener=convener, actor=None, scope=Scope.PARTNERSHIP, scope_id=partnership.pk,
                                    period_kind=kind, as_of=today,

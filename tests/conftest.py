@@ -352,7 +352,7 @@ def build_reports(*, admin: User, partnership: Partnership) -> dict[str, Any]:
     """One computed outcome report of the granted partnership, through the services a page uses."""
     run = report_run_request(convener=partnership.convener, actor=admin, scope="partnership",
                              scope_id=partnership.pk, period_kind="program_year", program_year=2024,
-                             as_of=date(2026, 1, 15))
+                             as_of=date(2026, 1, 15), enqueue=False)
     snapshot = report_run_execute(convener=partnership.convener, run=run)
     run.refresh_from_db()
     return {"report_run": run, "report": snapshot}

@@ -192,7 +192,9 @@ def harness(transactional_db: None, tmp_path: Path) -> Iterator[Harness]:
         yield harness
     finally:
         harness.unlock_wage_table()
+        _t = time.monotonic()
         harness.stop()
+        print(f"STOP {time.monotonic() - _t:.1f}s")  # noqa: T201
 
 
 def redis_client() -> Any:

@@ -61,6 +61,7 @@ from partnerships.models import (
 )
 from partnerships.roles import OrganizationType, Role
 from programs.demo import seed_programs
+from reports.demo import report_summary, seed_reports
 
 # A published demo password; the demo accounts exist only in the seeded local database.
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105
@@ -333,7 +334,13 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec(
         "funder",
         "Evelyn Park",
-        (GrantSpec("metro-atlanta", Role.FUNDER, "Atlanta CareerRise", (ATLANTA_PARTNERSHIP,)),),
+        (
+            GrantSpec("metro-atlanta", Role.FUNDER, "Atlanta CareerRise", (ATLANTA_PARTNERSHIP,)),
+            # The state SNAP agency pays for OMIC's SNAP 50/50 training; DOL funded Ready to Work.
+            GrantSpec("pcc-omic", Role.FUNDER, "Oregon Department of Human Services", ("OMIC Training",)),
+            GrantSpec("region-4-indiana", Role.FUNDER, "US Department of Labor",
+                      ("Advancing Manufacturing Partnership",)),
+        ),
     ),
     # Platform operator: Django admin only, no membership in any workspace.
     DemoUserSpec("operator", "Jordan Lee", (), operator=True),
@@ -1995,6 +2002,7 @@ STEPS: list[Step] = [
     seed_programs,  # cohorts are pipeline supply, so they come before the demand snapshots
     seed_participants,
     seed_demand_snapshots,
+    seed_reports,  # last: reports read everything above (and the demand snapshots' openings)
 ]
 
 
@@ -2052,6 +2060,7 @@ class Command(BaseCommand):
             return
         self._print_summary(ctx)
         self._print_demand()
+        self._print_reports()
         self._print_logins()
 
     def _print_demand(self) -> None:
@@ -2061,6 +2070,15 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Employer demand (open survey cycle; Demand dashboard of each partnership)")
         self._print_table(("partnership", "survey", "openings", "employers", "top occupation"), rows)
+
+    def _print_reports(self) -> None:
+        rows = report_summary()
+        if not rows:
+            return
+        self.stdout.write("")
+        self.stdout.write("Outcome reports (from the start through the last closed program year; Outcomes dashboard, internal figures)")
+        self._print_table(("partnership", "period", "enrolled", "completed", "hired in industry", "median wage"),
+                          rows)
 
     def _print_summary(self, ctx: SeedContext) -> None:
         if ctx.changes:
