@@ -111,6 +111,10 @@ def seed_reports(ctx: SeedContext) -> None:
                 ctx.changes["outcome report computed"] += 1
 
 
+def _rate(n: int, d: int) -> str:
+    return f"{n / d:.0%}" if d else "n/a"
+
+
 def report_summary() -> list[tuple[str, str, str, str, str, str]]:
     """(partnership, period, enrolled, completed (rate), hired (rate), median starting wage) of each partnership's
     latest cumulative report (start to the last closed program year), as the convener sees it."""
@@ -123,11 +127,10 @@ def report_summary() -> list[tuple[str, str, str, str, str, str]]:
             latest.setdefault(snap.partnership_id or 0, snap)
         for snap in sorted(latest.values(), key=lambda s: s.scope_label):
             o = snap.figures.get("overall", {})
-            def rate(n, d):
-                return (f"{n / d:.0%}" if d else "n/a")
-            rows.append((snap.scope_label, f"{snap.period_start:%b %Y} – {snap.period_end:%b %-d, %Y}", str(o.get("enrolled", 0)),
-                         f"{o.get('completed', 0)} ({rate(o.get('completed', 0), o.get('completion_den', 0))})",
-                         f"{o.get('hired', 0)} ({rate(o.get('hired', 0), o.get('hired_den', 0))})",
+            rows.append((snap.scope_label, f"{snap.period_start:%b %Y} – {snap.period_end:%b %-d, %Y}",
+                         str(o.get("enrolled", 0)),
+                         f"{o.get('completed', 0)} ({_rate(o.get('completed', 0), o.get('completion_den', 0))})",
+                         f"{o.get('hired', 0)} ({_rate(o.get('hired', 0), o.get('hired_den', 0))})",
                          f"${o['wage_median']:.2f}" if o.get("wage_median") is not None else "n/a"))
     return rows
 
