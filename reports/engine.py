@@ -374,6 +374,7 @@ PARTITIONS: dict[str, str] = {
     "sex": "sex", "race": "race", "ethnicity": "ethnicity", "age_band": "age_band", "size_band": "size_band",
     "program": "program_id", "cohort": "cohort_id",
 }
+STARTED_ONLY = ("program", "cohort")
 FLAGS: dict[str, dict[str, str]] = {
     "barrier": {b: f"b_{b}" for b in BARRIERS},
     "benefit": {"snap": "ben_snap", "tanf": "ben_tanf"},
@@ -491,10 +492,15 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 [*COUNT_SQL, *(k for k, _c, _w in MEANS), *(k for k, _e in SUMS), *(k for k, _c, _w in MEDIANS)])
             for key in COUNT_SQL:
                 overall[key] = overall.get(key) or 0
+            if not overall.get("cost_total"):
+                overall["cost_total"] = None  # no program cost on file and no services: unknown, not free
             say(50, "Breaking down by group")
             breakdowns: dict[str, list[dict[str, Any]]] = {}
             for kind, column in PARTITIONS.items():
-                breakdowns[kind] = _rows(convener, kind, agg.groups(column))
+                # Programs and cohorts are those of the enrollment that started in the period: people who did
+                # not start then (counted only by the WIOA measures) have no program row.
+                where = "started = 1" if kind in STARTED_ONLY else "1 = 1"
+                breakdowns[kind] = _rows(convener, kind, agg.groups(column, where))
             say(70, "Barriers and benefits")
             for kind, flags in FLAGS.items():
                 groups: dict[str, dict[str, Any]] = {}

@@ -105,10 +105,12 @@ def headline_sheet(view: ReportView) -> Sheet:
 
 def sheets(view: ReportView) -> list[Sheet]:
     """The headline figures, then every table of the view, in the page's order."""
-    return [headline_sheet(view), *(_sheet(t) for t in view.tables)]
+    # The tables of everyone in scope read better one measure a line than as one row of 15 columns.
+    everyone = [t for t in (view.program_table, *view.snap_tables[:1]) if t is not None]
+    return [headline_sheet(view), *(_sheet(t, transpose=any(t is e for e in everyone)) for t in view.tables)]
 
 
-def _sheet(table: Table | SimpleTable) -> Sheet:
+def _sheet(table: Table | SimpleTable, *, transpose: bool = False) -> Sheet:
     if isinstance(table, SimpleTable):
         headers = list(table.headers)
         if headers and not headers[0]:
@@ -117,7 +119,7 @@ def _sheet(table: Table | SimpleTable) -> Sheet:
     if table.key == "wioa":
         return Sheet(table.key, table.title, ["Indicator", *(m.label for m in table.columns)],
                      [(label, list(cells)) for label, cells in table.rows], table.note)
-    if len(table.rows) == 1:  # one group (everyone in scope): one measure a line reads better than 15 columns
+    if transpose and len(table.rows) == 1:
         label, cells = table.rows[0]
         return Sheet(table.key, table.title, ["Measure", label],
                      [(m.label, [c]) for m, c in zip(table.columns, cells, strict=True)], table.note)
@@ -346,9 +348,9 @@ def dashboard_xlsx(views: Sequence[ReportView], *, title: str) -> bytes:
 
 # -- PDF --------------------------------------------------------------------------------------------------------
 def _definitions() -> list[tuple[str, str]]:
-    """(label, definition) of the headline measures and of each WIOA indicator, from reports/measures.py."""
-    out = []
-    for m in (*(measures.BY_KEY[k] for k in measures.HEADLINE), *measures.WIOA):
+    """(label, definition) of the program measures and of each WIOA indicator, from reports/measures.py."""
+    out: list[tuple[str, str]] = []
+    for m in (*measures.PROGRAM, *measures.WIOA):
         text = m.help
         if not text and m.key.endswith("_q4"):  # the 4th-quarter twin of a 2nd-quarter measure
             text = measures.BY_KEY[m.key.replace("_q4", "_q2")].help.replace("2nd", "4th")
@@ -380,7 +382,10 @@ class _PdfBuilder:
         self.note = ParagraphStyle("ReportNote", parent=self.body, fontSize=7.5, leading=9.5,
                                    textColor=colors.HexColor("#555555"), spaceBefore=3)
         self.cell = ParagraphStyle("ReportCell", parent=self.body, fontSize=8, leading=10)
-        self.small_cell = ParagraphStyle("ReportSmallCell", parent=self.cell, fontSize=7, leading=8.5)
+        self.small_cell = ParagraphStyle("ReportSmallCell", parent=self.cell, fontSize=6.5, leading=8)
+        # Figures line up on the right, their headers too.
+        self.figure_cell = ParagraphStyle("ReportFigure", parent=self.cell, alignment=2)
+        self.small_figure_cell = ParagraphStyle("ReportSmallFigure", parent=self.small_cell, alignment=2)
         self.internal = ParagraphStyle("ReportInternal", parent=self.body, textColor=colors.HexColor("#B00020"),
                                        fontName="Helvetica-Bold", borderColor=colors.HexColor("#B00020"),
                                        borderWidth=1, borderPadding=5, spaceBefore=6, spaceAfter=8)
@@ -397,8 +402,8 @@ class _PdfBuilder:
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#D0D4D9")),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
         ]
         if header:
             style += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF1")),
@@ -416,11 +421,12 @@ class _PdfBuilder:
             return Paragraph(UNDEFINED_TEXT, style)
         return Paragraph(_pdf_text(cell.text), style)
 
-    def view(self, view: ReportView, *, heading: str, width: float) -> list[Any]:
+    def view(self, view: ReportView, *, heading: str, width: float, section: bool = False) -> list[Any]:
+        """The header block, the suppression notice, then the headline figures and every table of one report."""
         from reportlab.lib.units import inch  # type: ignore[import-untyped]
         from reportlab.platypus import Paragraph, Spacer
 
-        story: list[Any] = [Paragraph(_pdf_text(heading), self.title)]
+        story: list[Any] = [Paragraph(_pdf_text(heading), self.h1 if section else self.title)]
         block = [(name, value) for name, value in header_block(view) if name not in ("Figures", "Openings")]
         story.append(self.table([[Paragraph(f"<b>{_pdf_text(k)}</b>", self.cell), Paragraph(_pdf_text(v), self.cell)]
                                  for k, v in block], [1.3 * inch, width - 1.3 * inch], header=False))
@@ -442,14 +448,15 @@ class _PdfBuilder:
         from reportlab.platypus import Paragraph
 
         n = len(sheet.headers)
-        style = self.small_cell if n > 6 else self.cell
-        first = width * 0.55 if n == 2 else min(1.8 * inch, width * 0.4) if n <= 4 else 1.35 * inch
+        style, figure = (self.small_cell, self.small_figure_cell) if n > 6 else (self.cell, self.figure_cell)
+        first = width * 0.55 if n == 2 else min(2.2 * inch, width * 0.4) if n <= 4 else 1.05 * inch
         widths = [first, *([(width - first) / (n - 1)] * (n - 1))] if n > 1 else [width]
-        rows: list[list[Any]] = [[Paragraph(f"<b>{_pdf_text(h)}</b>", style) for h in sheet.headers]]
+        rows: list[list[Any]] = [[Paragraph(f"<b>{_pdf_text(h)}</b>", style if i == 0 else figure)
+                                  for i, h in enumerate(sheet.headers)]]
         if not sheet.rows:
             rows.append([Paragraph("<i>Nothing to show in this period.</i>", style), *([""] * (n - 1))])
         for label, cells in sheet.rows:
-            rows.append([Paragraph(_pdf_text(label), style), *(self.figure(c, style) for c in cells)])
+            rows.append([Paragraph(_pdf_text(label), style), *(self.figure(c, figure) for c in cells)])
         # A long table splits across pages, its header row repeated; the title above keeps with its first rows.
         return self.table(rows, widths)
 
@@ -459,16 +466,17 @@ class _PdfBuilder:
         story: list[Any] = [Paragraph("Definitions", self.h1)]
         for label, text in _definitions():
             story.append(Paragraph(f"<b>{_pdf_text(label)}.</b> {_pdf_text(text)}", self.body))
-        story.append(Paragraph(
+        story.append(Paragraph(_pdf_text(
             "WIOA indicators follow 20 CFR 677.155: exits with an exclusion reason leave numerator and denominator; "
             "quarters after exit are calendar quarters after the quarter of exit, counted once they have closed. "
-            "SNAP E&T measures (7 CFR 273.7) are counted after the SNAP E&T enrollment ends.", self.note))
+            "SNAP E&T measures (7 CFR 273.7) are counted after the SNAP E&T enrollment ends."), self.note))
         return story
 
 
 def _numbered_canvas(footer: str) -> type:
     """A canvas that knows the page count when it saves, for "Page 2 of 5" (reportlab's two-pass recipe)."""
     from reportlab.lib.units import inch
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
     from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -487,8 +495,13 @@ def _numbered_canvas(footer: str) -> type:
                 self.setFont("Helvetica", 7)
                 self.setFillGray(0.4)
                 width, _height = self._pagesize
-                self.drawString(0.6 * inch, 0.45 * inch, footer.replace("\u2212", "-")[:150])
-                self.drawRightString(width - 0.6 * inch, 0.45 * inch, f"Page {self._pageNumber} of {total}")
+                page = f"Page {self._pageNumber} of {total}"
+                room = width - 1.2 * inch - stringWidth(page, "Helvetica", 7) - 12
+                text = footer.replace("\u2212", "-")
+                while text and stringWidth(text, "Helvetica", 7) > room:
+                    text = text[:-2].rstrip() + "…"
+                self.drawString(0.6 * inch, 0.45 * inch, text)
+                self.drawRightString(width - 0.6 * inch, 0.45 * inch, page)
                 super().showPage()
             super().save()
 
@@ -512,8 +525,7 @@ def _footer(view: ReportView) -> str:
     snapshot = view.snapshot
     use = "INTERNAL: do not share outside the convener" if view.internal else (
         f"Suppressed below {view.threshold}")
-    return (f"{snapshot.scope_label} · {snapshot.period_label} · version {snapshot.version} · {use} · "
-            "definitions on the last page")
+    return f"{snapshot.scope_label} · {snapshot.period_label} · version {snapshot.version} · {use}"
 
 
 def snapshot_pdf(view: ReportView) -> bytes:
@@ -542,9 +554,8 @@ def dashboard_pdf(views: Sequence[ReportView], *, title: str) -> bytes:
     for i, view in enumerate(views):
         if i:
             story.append(PageBreak())
-        story += builder.view(view, heading=view.snapshot.scope_label, width=width)
+        story += builder.view(view, heading=view.snapshot.scope_label, width=width, section=True)
     story += [PageBreak(), *builder.definitions()]
     internal = any(v.internal for v in views)
     return _pdf(story, title=title, footer=f"{title} · "
-                + ("INTERNAL: do not share outside the convener" if internal else "small cells suppressed")
-                + " · definitions on the last page")
+                + ("INTERNAL: do not share outside the convener" if internal else "small cells suppressed"))

@@ -157,7 +157,8 @@ def cell_of(m: Measure, row: dict[str, Any], *, internal: bool, threshold: int,
         return Cell(count, fmt(count, "int"), people=count)
     people = row.get(m.den or "")
     if m.kind == "money":
-        value = (row.get(m.n or "") or 0) / people if people else None
+        total = row.get(m.n or "")
+        value = total / people if people and total is not None else None
     if not internal:
         too_small = is_small(people, threshold=threshold) or (m.den in hidden)
         if m.kind == "rate":

@@ -38,13 +38,35 @@ def _url(name: str, slug: str, **kwargs: int) -> str:
     return reverse(f"reports:{name}", kwargs={"convener_slug": slug, **kwargs})
 
 
-def bar_chart(table: Table | None, *, limit: int = 12) -> dict[str, Any] | None:
+CHART_ROWS = 12
+
+
+def recent(table: Table | None, *, limit: int = CHART_ROWS) -> Table | None:
+    """The table a chart stands beside: the chart's series as columns, and the last ``limit`` rows (programs and
+    cohorts sort by name, and cohort names carry their year, so the last are the most recent)."""
+    if table is None:
+        return None
+    keep = [i for i, m in enumerate(table.columns) if m.key in dict(CHART_SERIES)]
+    rows = table.rows[-limit:]
+    note = (f"The {limit} most recent of {len(table.rows)}; the full report lists them all."
+            if len(table.rows) > limit else "")
+    return Table(key=table.key, title=table.title, columns=[table.columns[i] for i in keep],
+                 rows=[(label, [cells[i] for i in keep]) for label, cells in rows], note=note)
+
+
+def _short(label: str) -> str:
+    """A chart label: a cohort's own part ("2021 #25") rather than its program's name, cut to fit."""
+    short = label.rsplit(" · ", 1)[-1]
+    return short if len(short) <= 28 else short[:27] + "…"
+
+
+def bar_chart(table: Table | None, *, limit: int = CHART_ROWS) -> dict[str, Any] | None:
     """Geometry of a grouped horizontal bar chart of CHART_SERIES per row of a breakdown table. A suppressed
     figure is drawn as a hatched placeholder with the word, never as a zero-length bar."""
     if table is None or not table.rows:
         return None
     index = {m.key: i for i, m in enumerate(table.columns)}
-    rows = table.rows[:limit]
+    rows = table.rows[-limit:]
     values = [c.value for _label, cells in rows for key, _n in CHART_SERIES
               if isinstance((c := cells[index[key]]).value, (int, float))]
     top = max([v for v in values if v is not None] or [1]) or 1
@@ -65,7 +87,7 @@ def bar_chart(table: Table | None, *, limit: int = 12) -> dict[str, Any] | None:
                 w = max(value / top * (width - left - 60), 1)
                 bars.append({"series": key, "label": series_label, "suppressed": False, "x": left, "y": y,
                              "w": w, "h": bar_h - 2, "text": cell.text, "tx": left + w + 4, "ty": y + bar_h / 2})
-        out_rows.append({"label": label[:32] + ("…" if len(label) > 32 else ""), "full_label": label,
+        out_rows.append({"label": _short(label), "full_label": label,
                          "y": y0 + (bar_h * len(CHART_SERIES)) / 2, "bars": bars})
     return {"width": width, "height": 10 + len(rows) * group_h, "left": left, "rows": out_rows,
             "truncated": len(table.rows) > limit, "series": CHART_SERIES}
@@ -115,8 +137,8 @@ class DashboardView(TenantView):
         entries = self.entries(request)
         sections = [{"entry": e, "view": v, "program_chart": bar_chart(_breakdown(v, "program")) if v else None,
                      "cohort_chart": bar_chart(_breakdown(v, "cohort")) if v else None,
-                     "program_table": _breakdown(v, "program") if v else None,
-                     "cohort_table": _breakdown(v, "cohort") if v else None} for e, v in entries]
+                     "program_table": recent(_breakdown(v, "program")) if v else None,
+                     "cohort_table": recent(_breakdown(v, "cohort")) if v else None} for e, v in entries]
         return render(request, "reports/dashboard.html", self.get_context_data(
             sections=sections, period=request.GET.get("period", ""), period_choices=PeriodKind.choices,
             internal=self.membership.role != Role.FUNDER and can(self.membership, Action.REPORT_INTERNAL),
@@ -246,7 +268,7 @@ class SnapshotDetailView(_SnapshotView):
                               if str(r.get("key", "")).isdigit() else "" for r in rows]
         return render(request, "reports/snapshot_detail.html", self.get_context_data(
             snapshot=snapshot, view=view, others=others, drill=drill,
-            program_chart=bar_chart(_breakdown(view, "program")), program_table=_breakdown(view, "program"),
+            program_chart=bar_chart(_breakdown(view, "program")), program_table=recent(_breakdown(view, "program")),
             internal=view.internal))
 
 

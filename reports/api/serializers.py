@@ -71,7 +71,7 @@ class ReportCellSerializer(serializers.Serializer):
 
 class ReportHeadlineSerializer(ReportCellSerializer):
     key = serializers.CharField(help_text="The measure, e.g. enrolled, hire_rate, wage_median")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the measure's label, not the field's
     trend = ReportCellSerializer(allow_null=True, help_text="The change since the version compared with")
 
 
@@ -102,7 +102,7 @@ class ReportSnapshotDetailSerializer(ReportSnapshotSerializer):
 
 class ReportDifferenceSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the measure's label, not the field's
     value = serializers.FloatField(allow_null=True,
                                    help_text="This snapshot's figure minus the other's; null unless both show")
     text = serializers.CharField()

@@ -64,7 +64,8 @@ class ReportRunViewSet(mixins.ListModelMixin, TenantViewSet):
     }
 
     def get_queryset(self) -> Any:
-        return selectors.run_list(convener=self.convener, membership=self.membership)
+        # A run names its snapshot; the snapshot's figures (which can be large) stay in the database.
+        return selectors.run_list(convener=self.convener, membership=self.membership).defer("snapshot__figures")
 
     @extend_schema(responses=s.ReportRunOutputSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -218,7 +218,7 @@ def forget_queue(queue: str) -> None:
     for tag, payload in client.hgetall("unacked").items():
         if json.loads(payload)[2] == queue:
             client.pipeline().zrem("unacked_index", tag).hdel("unacked", tag).execute()
-    client.delete(queue, f"_kombu.binding.{queue}")
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def waiting_on_lock() -> list[int]:
