@@ -19,10 +19,27 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import letter  # type: ignore[import-untyped]
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # type: ignore[import-untyped]
+from reportlab.lib.units import inch  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+from reportlab.platypus import (  # type: ignore[import-untyped]
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as PdfTable  # type: ignore[import-untyped]
 
 from partnerships.suppression import DEMAND_MIN_EMPLOYERS, SUPPRESSED_LABEL
 from reports import measures
@@ -198,7 +215,7 @@ def dashboard_csv(views: Sequence[ReportView], *, title: str) -> bytes:
         writer.writerow(["No partnership reports to show."])
     for view in views:
         writer.writerow([])
-        _csv_view(writer, view, title=f"== {view.snapshot.scope_label} ==")
+        _csv_view(writer, view, title=f"Partnership report: {view.snapshot.scope_label}")
     return out.getvalue().encode("utf-8")
 
 
@@ -247,13 +264,11 @@ def _xlsx_write(sheet: Any, row: int, column: int, cell: Cell, *, as_text: bool 
         target.value = cell.text
     else:
         target.value = cell.value
-        target.number_format = NUMBER_FORMATS[_kind(cell)]
+        target.number_format = NUMBER_FORMATS.get(_kind(cell), "General")
 
 
 def _xlsx_table(sheet: Any, row: int, table: Sheet, *, titled: bool) -> int:
     """Write one table from ``row`` on (its title first if ``titled``); return the next free row."""
-    from openpyxl.styles import Font
-
     if titled:
         sheet.cell(row=row, column=1, value=_safe(table.title)).font = Font(bold=True, size=12)
         row += 1
@@ -273,8 +288,6 @@ def _xlsx_table(sheet: Any, row: int, table: Sheet, *, titled: bool) -> int:
 
 
 def _xlsx_header(sheet: Any, row: int, view: ReportView, *, title: str) -> int:
-    from openpyxl.styles import Font
-
     sheet.cell(row=row, column=1, value=_safe(title)).font = Font(bold=True, size=14)
     row += 1
     for name, value in header_block(view):
@@ -287,8 +300,10 @@ def _xlsx_header(sheet: Any, row: int, view: ReportView, *, title: str) -> int:
 
 
 def _fit_columns(sheet: Any) -> None:
+    """Columns as wide as their values (notes under a table may overflow, as notes do)."""
     for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
+        width = max((len(str(c.value)) for c in column
+                     if c.value is not None and not str(c.value).startswith("Note: ")), default=0)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
 
 
@@ -300,8 +315,6 @@ def _workbook_bytes(workbook: Any) -> bytes:
 
 def snapshot_xlsx(view: ReportView) -> bytes:
     """A "Report" sheet (what the report is), then one sheet per table, each with a bold header row."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     report = workbook.active
     taken: set[str] = set()
@@ -318,9 +331,6 @@ def snapshot_xlsx(view: ReportView) -> bytes:
 
 def dashboard_xlsx(views: Sequence[ReportView], *, title: str) -> bytes:
     """A summary sheet, then one sheet per partnership report holding all its tables, one under the other."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     summary = workbook.active
     taken: set[str] = set()
@@ -333,7 +343,7 @@ def dashboard_xlsx(views: Sequence[ReportView], *, title: str) -> bytes:
         summary.cell(row=4, column=1, value="No partnership reports to show.")
     for row, view in enumerate(views, start=4):
         snapshot = view.snapshot
-        for column, value in enumerate((snapshot.scope_label, snapshot.period_label, f"{snapshot.as_of:%Y-%m-%d}",
+        for column, value in enumerate((snapshot.scope_label, snapshot.period_label, f"{snapshot.as_of:%b %-d, %Y}",
                                         snapshot.version, suppression_notice(view)), start=1):
             summary.cell(row=row, column=column, value=_safe(value))
     _fit_columns(summary)
@@ -368,11 +378,7 @@ class _PdfBuilder:
     """The platypus story of one or several report views, with shared styles."""
 
     def __init__(self) -> None:
-        from reportlab.lib import colors  # type: ignore[import-untyped]
-        from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # type: ignore[import-untyped]
-
         base = getSampleStyleSheet()
-        self.colors = colors
         self.title = ParagraphStyle("ReportTitle", parent=base["Title"], fontSize=17, leading=21, spaceAfter=6,
                                     alignment=0)
         self.h1 = ParagraphStyle("ReportH1", parent=base["Heading1"], fontSize=14, leading=17, spaceBefore=4)
@@ -393,10 +399,6 @@ class _PdfBuilder:
                                      borderPadding=5, spaceBefore=6, spaceAfter=8)
 
     def table(self, rows: list[list[Any]], widths: list[float], *, header: bool = True) -> Any:
-        from reportlab.platypus import Table as PdfTable  # type: ignore[import-untyped]
-        from reportlab.platypus import TableStyle
-
-        colors = self.colors
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#D0D4D9")),
@@ -413,8 +415,6 @@ class _PdfBuilder:
         return flowable
 
     def figure(self, cell: Cell, style: Any) -> Any:
-        from reportlab.platypus import Paragraph  # type: ignore[import-untyped]
-
         if cell.suppressed:  # looks different from a zero
             return Paragraph(f'<font color="#6C757D"><i>{SUPPRESSED_TEXT}</i></font>', style)
         if cell.value is None:
@@ -423,9 +423,6 @@ class _PdfBuilder:
 
     def view(self, view: ReportView, *, heading: str, width: float, section: bool = False) -> list[Any]:
         """The header block, the suppression notice, then the headline figures and every table of one report."""
-        from reportlab.lib.units import inch  # type: ignore[import-untyped]
-        from reportlab.platypus import Paragraph, Spacer
-
         story: list[Any] = [Paragraph(_pdf_text(heading), self.h1 if section else self.title)]
         block = [(name, value) for name, value in header_block(view) if name not in ("Figures", "Openings")]
         story.append(self.table([[Paragraph(f"<b>{_pdf_text(k)}</b>", self.cell), Paragraph(_pdf_text(v), self.cell)]
@@ -444,9 +441,6 @@ class _PdfBuilder:
         return story
 
     def sheet(self, sheet: Sheet, width: float) -> Any:
-        from reportlab.lib.units import inch
-        from reportlab.platypus import Paragraph
-
         n = len(sheet.headers)
         style, figure = (self.small_cell, self.small_figure_cell) if n > 6 else (self.cell, self.figure_cell)
         first = width * 0.55 if n == 2 else min(2.2 * inch, width * 0.4) if n <= 4 else 1.05 * inch
@@ -461,8 +455,6 @@ class _PdfBuilder:
         return self.table(rows, widths)
 
     def definitions(self) -> list[Any]:
-        from reportlab.platypus import Paragraph
-
         story: list[Any] = [Paragraph("Definitions", self.h1)]
         for label, text in _definitions():
             story.append(Paragraph(f"<b>{_pdf_text(label)}.</b> {_pdf_text(text)}", self.body))
@@ -473,51 +465,43 @@ class _PdfBuilder:
         return story
 
 
-def _numbered_canvas(footer: str) -> type:
-    """A canvas that knows the page count when it saves, for "Page 2 of 5" (reportlab's two-pass recipe)."""
-    from reportlab.lib.units import inch
-    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
-    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that knows the page count when it saves, for "Page 2 of 5" (reportlab's two-pass recipe), and
+    writes the footer line on every page."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer = footer.replace("\u2212", "-")
+        self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    def showPage(self) -> None:  # reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
 
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont("Helvetica", 7)
-                self.setFillGray(0.4)
-                width, _height = self._pagesize
-                page = f"Page {self._pageNumber} of {total}"
-                room = width - 1.2 * inch - stringWidth(page, "Helvetica", 7) - 12
-                text = footer.replace("\u2212", "-")
-                while text and stringWidth(text, "Helvetica", 7) > room:
-                    text = text[:-2].rstrip() + "…"
-                self.drawString(0.6 * inch, 0.45 * inch, text)
-                self.drawRightString(width - 0.6 * inch, 0.45 * inch, page)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 7)
+            self.setFillGray(0.4)
+            width, _height = self._pagesize
+            page = f"Page {self._pageNumber} of {total}"
+            room = width - 1.2 * inch - stringWidth(page, "Helvetica", 7) - 12
+            text = self._footer
+            while text and stringWidth(text, "Helvetica", 7) > room:
+                text = text[:-2].rstrip() + "…"
+            self.drawString(0.6 * inch, 0.45 * inch, text)
+            self.drawRightString(width - 0.6 * inch, 0.45 * inch, page)
+            super().showPage()
+        super().save()
 
 
 def _pdf(story: list[Any], *, title: str, footer: str) -> bytes:
-    from reportlab.lib.pagesizes import letter  # type: ignore[import-untyped]
-    from reportlab.lib.units import inch
-    from reportlab.platypus import SimpleDocTemplate  # type: ignore[import-untyped]
-
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=letter, leftMargin=0.6 * inch, rightMargin=0.6 * inch,
                             topMargin=0.6 * inch, bottomMargin=0.75 * inch, title=title,
                             author="Partnership Portal", subject="Outcome report")
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
     return buffer.getvalue()
 
 
@@ -530,9 +514,6 @@ def _footer(view: ReportView) -> str:
 
 def snapshot_pdf(view: ReportView) -> bytes:
     """The funder-ready report: title, header block, headline figures with trend, every table, definitions."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.units import inch
-
     builder = _PdfBuilder()
     width = letter[0] - 1.2 * inch
     title = f"Outcome report: {view.snapshot.scope_label}"
@@ -542,10 +523,6 @@ def snapshot_pdf(view: ReportView) -> bytes:
 
 def dashboard_pdf(views: Sequence[ReportView], *, title: str) -> bytes:
     """The funder dashboard: one section per partnership report, each starting on a new page; definitions last."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.units import inch
-    from reportlab.platypus import PageBreak, Paragraph
-
     builder = _PdfBuilder()
     width = letter[0] - 1.2 * inch
     story: list[Any] = [Paragraph(_pdf_text(title), builder.title)]

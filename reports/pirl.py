@@ -117,10 +117,11 @@ HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 
 SEX_CODES: dict[str, int] = {Participant.Sex.MALE: 1, Participant.Sex.FEMALE: 2, Participant.Sex.NOT_DISCLOSED: 9}
 ETHNICITY_CODES: dict[str, int] = {Participant.Ethnicity.HISPANIC: 1, Participant.Ethnicity.NOT_HISPANIC: 0,
-                   Participant.Ethnicity.NOT_DISCLOSED: 9}
+                                   Participant.Ethnicity.NOT_DISCLOSED: 9}
 RACES = ("american_indian", "asian", "black", "pacific_islander", "white")
-EMPLOYMENT_CODES: dict[str, int] = {Participant.EmploymentStatus.EMPLOYED: 1, Participant.EmploymentStatus.NOTICE: 2,
-                    Participant.EmploymentStatus.NOT_EMPLOYED: 0}
+EMPLOYMENT_CODES: dict[str, int] = {Participant.EmploymentStatus.EMPLOYED: 1,
+                                    Participant.EmploymentStatus.NOTICE: 2,
+                                    Participant.EmploymentStatus.NOT_EMPLOYED: 0}
 # The participant fields the file reads: never the SSN, the names or the contact details.
 PARTICIPANT_FIELDS = ("id", "convener_id", "public_id", "date_of_birth", "sex", "ethnicity", "race",
                       "employment_status_at_entry", *Participant.BARRIERS, *Participant.BENEFITS)
