@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from participants.models import Placement, QuarterlyWage, RetentionCheck, StreamEnrollment
 from partnerships.models import Convener, Partnership
@@ -96,7 +96,7 @@ def seed_reports(ctx: SeedContext) -> None:
             continue
         program_year = periods.program_year_of(today)
         for partnership in Partnership.objects.for_convener(convener).order_by("name"):
-            asks = [
+            asks: list[dict[str, Any]] = [
                 {"period_kind": PeriodKind.CUMULATIVE, "as_of": today - timedelta(days=90)},
                 {"period_kind": PeriodKind.PROGRAM_YEAR, "program_year": program_year - 1, "as_of": today},
                 {"period_kind": PeriodKind.PROGRAM_YEAR, "program_year": program_year, "as_of": today},

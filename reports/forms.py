@@ -40,15 +40,19 @@ class ReportRequestForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("partnership", "program", "cohort", "stream"):
-            self.fields[name].choices = [("", "—"), *choices.get(name, [])]
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
+            field.choices = [("", "—"), *choices.get(name, [])]
         if membership.role == Role.FUNDER:
             # Funders ask only for the partnerships they fund.
-            self.fields["scope"].choices = [(Scope.PARTNERSHIP, Scope.PARTNERSHIP.label)]
+            scope_field = self.fields["scope"]
+            assert isinstance(scope_field, forms.ChoiceField)  # noqa: S101 (declared above)
+            scope_field.choices = [(Scope.PARTNERSHIP, Scope.PARTNERSHIP.label)]
             for name in ("program", "cohort", "stream"):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         scope = data.get("scope")
         if scope and scope != Scope.CONVENER and not data.get(scope):
             self.add_error(scope if scope in self.fields else "scope",

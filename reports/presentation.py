@@ -40,7 +40,7 @@ SNAP_COLUMNS = ("snap_exiters", "snap_emp_q2", "snap_emp_q4", "snap_earn_q2", "s
 class Cell:
     """One figure as shown: its value (None when suppressed or undefined), its text and the people behind it."""
 
-    value: float | int | None
+    value: float | int | str | None  # a row's label cell carries its text as the value
     text: str
     suppressed: bool = False
     people: int | None = None
@@ -203,7 +203,7 @@ def present(snapshot: ReportSnapshot, *, membership: Membership, previous: Repor
         trend = None
         if prev is not None:
             before = cell_of(m, prev, internal=internal, threshold=threshold)
-            if cell.value is not None and before.value is not None:
+            if isinstance(cell.value, (int, float)) and isinstance(before.value, (int, float)):
                 delta = cell.value - before.value
                 text = ("±0" if abs(delta) < 1e-9 else
                         ("+" if delta > 0 else "−") + fmt(abs(delta), "int" if m.fmt == "int" else m.fmt)

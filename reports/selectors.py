@@ -119,7 +119,7 @@ def dashboard(*, convener: Convener, membership: Membership, period_kind: str | 
     shown = [s.pk for e in entries for s in (e.snapshot, e.previous) if s is not None]
     figures = dict(ReportSnapshot.objects.for_convener(convener).filter(pk__in=shown).values_list("pk", "figures"))
     for entry in entries:
-        for snap in (entry.snapshot, entry.previous):
-            if snap is not None:
-                snap.figures = figures.get(snap.pk, {})
+        for shown_snapshot in (entry.snapshot, entry.previous):
+            if shown_snapshot is not None:
+                shown_snapshot.figures = figures.get(shown_snapshot.pk, {})
     return entries

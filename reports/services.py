@@ -90,7 +90,7 @@ def resolve_period(*, period_kind: str, period_start: date | None = None, period
 
 
 def report_run_request(
-    *, convener: Convener, actor: User | None, scope: str, scope_id: int | None = None,
+    *, convener: Convener, actor: User | None, scope: str, scope_id: int | str | None = None,
     membership: Membership | None = None,
     period_kind: str = PeriodKind.PROGRAM_YEAR, period_start: date | None = None, period_end: date | None = None,
     program_year: int | None = None, year: int | None = None, quarter: int | None = None,
@@ -104,7 +104,7 @@ def report_run_request(
     if scope not in Scope.values:
         raise ValidationError({"scope": [f"Choose one of: {', '.join(Scope.values)}."]})
     try:
-        scope_id = int(scope_id) if scope_id not in (None, "") else None
+        scope_id = int(scope_id) if scope_id is not None and scope_id != "" else None
     except (TypeError, ValueError):
         raise ValidationError({"scope_id": ["Give the id of what the report is about."]}) from None
     if membership is not None and membership.role == Role.FUNDER:

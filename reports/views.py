@@ -280,6 +280,7 @@ class SnapshotCompareView(_SnapshotView):
     def get(self, request: HttpRequest, reportsnapshot_id: int) -> HttpResponse:
         snapshot = self.snapshot(reportsnapshot_id)
         other_id = request.GET.get("with", "")
+        other: ReportSnapshot | None
         if other_id.isdigit():
             other = self.snapshot(int(other_id))
         else:

@@ -17,7 +17,6 @@ Two exceptions are deliberate and kept as narrow as the product allows; anything
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +27,7 @@ import pytest
 
 from partnerships.roles import Role
 from tests.conftest import TenantSide, World
-from tests.tenancy.harness import UncoveredRoute, tenant_routes
+from tests.tenancy.harness import UncoveredRoute, response_text, tenant_routes
 
 ROLES = (Role.FUNDER, Role.EMPLOYER_REP, Role.PROVIDER_STAFF)
 # Where the employer may see an interview candidate's name (and nothing else of them).
@@ -77,16 +76,8 @@ def secrets_of(side: TenantSide) -> Secrets:
 
 
 def body_text(response: Any) -> str:
-    """The text a response carries; a workbook is unpacked into its cell values."""
-    content = getattr(response, "content", b"") or b"".join(getattr(response, "streaming_content", []))
-    kind = response.get("Content-Type", "") if hasattr(response, "get") else ""
-    if "spreadsheetml" in kind or content[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for v in row if v is not None)
-    return content.decode("utf-8", "replace")
+    """The text a response carries; a workbook or a PDF is unpacked into its text."""
+    return response_text(response)
 
 
 def urls_of(side: TenantSide) -> list[tuple[str, str, bool]]:

@@ -4,11 +4,8 @@ period, with our public id and never the SSN."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import re
-import zlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +30,7 @@ from tests.factories import (
     enrollment_status,
     record_wage,
 )
+from tests.tenancy.harness import pdf_content
 
 AS_OF = date(2026, 1, 15)
 SUPPRESSION = "Small-cell suppression: counts below 10 and figures over fewer than 10 people are suppressed"
@@ -103,21 +101,6 @@ def pii_of(world: World, *extra: Participant) -> list[str]:
             dob = side.date_of_birth
             found += [dob.isoformat(), f"{dob:%Y%m%d}", f"{dob:%m/%d/%Y}", f"{dob:%b %-d, %Y}"]
     return found
-
-
-def pdf_content(data: bytes) -> bytes:
-    """The PDF with its page streams decoded (reportlab writes ASCII85 + Flate), so its text can be searched."""
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        body = match.group(1)
-        for decode in (lambda b: zlib.decompress(base64.a85decode(b.removeprefix(b"<~").removesuffix(b"~>"))),
-                       zlib.decompress):
-            try:
-                parts.append(decode(body.strip()))
-                break
-            except (ValueError, zlib.error):
-                continue
-    return b"\n".join(parts)
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

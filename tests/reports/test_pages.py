@@ -42,7 +42,7 @@ def test_convener_staff_see_the_same_dashboard_unsuppressed_and_marked_internal(
     assert response.status_code == 200
     assert "Internal figures" in text
     assert world.a.other_partnership.name in text  # every partnership, with or without a report
-    tiles = [t for t in response.context["sections"] if t["view"] is not None][0]["view"].tiles
+    tiles = next(t for t in response.context["sections"] if t["view"] is not None)["view"].tiles
     enrolled = next(t for t in tiles if t.measure.key == "enrolled")
     assert enrolled.cell.value == 2 and not enrolled.cell.suppressed
 

@@ -204,3 +204,42 @@ def uncovered_routes(urlconf: str | None = None) -> dict[str, str]:
         except UncoveredRoute as exc:
             problems[route.name] = str(exc)
     return problems
+
+
+# -- what a response says, whatever its format ---------------------------------------------------------------------
+def pdf_content(data: bytes) -> bytes:
+    """The PDF with its page streams decoded (reportlab writes ASCII85 + Flate), so its text can be searched."""
+    import base64
+    import zlib
+
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        body = match.group(1)
+        for decode in (lambda b: zlib.decompress(base64.a85decode(b.removeprefix(b"<~").removesuffix(b"~>"))),
+                       zlib.decompress):
+            try:
+                parts.append(decode(body.strip()))
+                break
+            except (ValueError, zlib.error):
+                continue
+    return b"\n".join(parts)
+
+
+def response_text(response: Any) -> str:
+    """The text a response carries: a workbook is unpacked into its cell values, a PDF into its page text."""
+    import io
+
+    content = getattr(response, "content", b"") or b"".join(getattr(response, "streaming_content", []))
+    kind = response.get("Content-Type", "") if hasattr(response, "get") else ""
+    if "spreadsheetml" in kind or content[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if "pdf" in kind or content[:5] == b"%PDF-":
+        # reportlab writes text as (escaped) strings inside the page streams: keep what is between the brackets.
+        decoded = pdf_content(content).decode("latin-1")
+        return "\n".join(m.replace("\\(", "(").replace("\\)", ")")
+                         for m in re.findall(r"\(((?:\\.|[^\\)])*)\)", decoded))
+    return content.decode("utf-8", "replace")

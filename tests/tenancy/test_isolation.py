@@ -18,7 +18,14 @@ from django.db.models import Count, F
 from partnerships.permissions import POLICY
 from partnerships.roles import Role
 from partnerships.tenancy import TenantScopeError
-from tests.tenancy.harness import Route, UncoveredRoute, tenant_owned_models, tenant_routes, uncovered_routes
+from tests.tenancy.harness import (
+    Route,
+    UncoveredRoute,
+    response_text,
+    tenant_owned_models,
+    tenant_routes,
+    uncovered_routes,
+)
 
 EVERY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -93,7 +100,7 @@ def test_members_of_another_tenant_and_strangers_get_404_for_every_method(route,
             response = send(route, method, url, client_for=client_for, api_client_for=api_client_for, user=user)
             if response.status_code != 404:
                 wrong.append(f"{method} {url} as B's {who}: {response.status_code}")
-            elif leaks := leaks_of(response.content.decode(), world.a):
+            elif leaks := leaks_of(response_text(response), world.a):
                 wrong.append(f"{method} {url} as B's {who}: the 404 page shows {leaks}")
     assert not wrong, "\n".join(wrong)
 
@@ -155,7 +162,7 @@ def test_lists_show_no_row_of_another_tenant_to_any_role(route, world, client_fo
         expected = 200 if who in allowed else 403
         if response.status_code != expected:
             wrong.append(f"GET {url} as B's {who}: {response.status_code}, expected {expected}")
-        text = response.content.decode()
+        text = response_text(response)
         if leaks := leaks_of(text, world.a):
             wrong.append(f"GET {url} as B's {who} shows A's data: {', '.join(leaks)}")
         if route.is_api and response.status_code == 200 and a_ids:
@@ -174,7 +181,7 @@ def test_lists_of_your_own_tenant_do_show_its_rows_so_the_check_above_can_fail(
     response = send(route, "GET", route.url(convener_slug=world.b.convener.slug),
                     client_for=client_for, api_client_for=api_client_for, user=world.b.admin)
     assert response.status_code == 200
-    assert leaks_of(response.content.decode(), world.b), f"{route.name} shows nothing of B to B's admin"
+    assert leaks_of(response_text(response), world.b), f"{route.name} shows nothing of B to B's admin"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2076,7 +2076,8 @@ class Command(BaseCommand):
         if not rows:
             return
         self.stdout.write("")
-        self.stdout.write("Outcome reports (from the start through the last closed program year; Outcomes dashboard, internal figures)")
+        self.stdout.write("Outcome reports (from the start through the last closed program year; Outcomes dashboard, "
+                          "internal figures)")
         self._print_table(("partnership", "period", "enrolled", "completed", "hired in industry", "median wage"),
                           rows)
 
