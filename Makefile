@@ -3,8 +3,8 @@
 #   make run    install, migrate, seed the demo data, print the demo logins, serve on 127.0.0.1:8000
 #   make test   install, run the test suite (SQLite unless DATABASE_URL points at PostgreSQL)
 #   make lint   ruff and mypy
-#   make bench  time the demand aggregation of 100,000 skill needs and a 10,000-row participant import
-#               (PostgreSQL; not a test)
+#   make bench  time the demand aggregation of 100,000 skill needs, a 10,000-row participant import and the
+#               outcome report of a 1,000,000-participant tenant (PostgreSQL; not a test)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -22,7 +22,7 @@ help:
 	@echo "make run      install, migrate, seed the demo, then serve http://$(HOST):$(PORT)"
 	@echo "make test     run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint     ruff check and mypy"
-	@echo "make bench    time the demand aggregation (100,000 needs) and a 10,000-row import on PostgreSQL"
+	@echo "make bench    time demand aggregation, a 10,000-row import and a 1,000,000-person report (PostgreSQL)"
 	@echo "make browser  install Chromium for the browser tests (root, Debian/Ubuntu)"
 	@echo "make clean    remove the virtualenv, caches and the local database"
 
@@ -65,6 +65,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/demand_aggregate.py $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/participant_import.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/report_scale.py --scale 0.25 0.5 1 $(REPORT_BENCH_ARGS)
 
 # Headless Chromium for the browser tests (tests marked "browser" skip without it, except on CI).
 browser:

@@ -624,7 +624,8 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
               "as_of": d.param(inputs.as_of)}
     steps = _steps(d, inputs, prefix)
     created: list[str] = []
-    with connection.cursor() as cursor:
+    # One transaction: SET LOCAL applies to it only, and a failure leaves no temporary table behind.
+    with transaction.atomic(), connection.cursor() as cursor:
         try:
             if d.pg:
                 # The joins and groupings of one report fit in memory; the default 4MB spills them to disk.
