@@ -550,9 +550,10 @@ def _aggregate_grouping_sets(cursor: Any, table: str, out: dict[str, dict[str, d
 
     by_mask = {mask_of(dim): dim for dim in dims}
 
-    def rows(select: str, where: str = "") -> list[tuple[Dim, str, tuple[Any, ...]]]:
-        cursor.execute(f"SELECT {grouping}, {', '.join(columns)}, {select} FROM {table} {where} "
-                       f"GROUP BY GROUPING SETS ({sets})")
+    def rows(sql: str) -> list[tuple[Dim, str, tuple[Any, ...]]]:
+        """(dim, group, the figures) of each result row of ``sql``, which selects the GROUPING() mask, the grouped
+        columns, then the figures; rows of a flag or a started-only set whose column is 0 are left out."""
+        cursor.execute(sql)
         found = []
         for row in cursor.fetchall():
             dim = by_mask[row[0]]
@@ -563,24 +564,20 @@ def _aggregate_grouping_sets(cursor: Any, table: str, out: dict[str, dict[str, d
             found.append((dim, group, row[1 + len(columns):]))
         return found
 
+    grouped = ", ".join(columns)
     keys, sql = _select(family)
-    for dim, group, figures in rows(", ".join(sql)):
+    for dim, group, figures in rows(f"SELECT {grouping}, {grouped}, {', '.join(sql)} FROM {table} "
+                                    f"GROUP BY GROUPING SETS ({sets})"):
         out[dim.kind][group] = _figures(family, keys, figures)
     # Medians: each group's values gathered by hashing (no sort of the whole table per grouping set), then each
     # group's own small array sorted by percentile_cont. Several times faster than a sorted GROUPING SETS pass.
     for key, col, flag in _medians(family):
-        cursor.execute(
-            f"SELECT g, {', '.join(columns)}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) "
-            f"FROM unnest(vals) AS v) FROM (SELECT {grouping} AS g, {', '.join(columns)}, array_agg({col}) AS vals "
-            f"FROM {table} WHERE {flag} = 1 GROUP BY GROUPING SETS ({sets})) per_group")
-        for row in cursor.fetchall():
-            dim = by_mask[row[0]]
-            values = row[1:1 + len(columns)]
-            if any(values[position[c]] != 1 for c in dim.where):
-                continue
-            group = _group(values[position[dim.key]]) if dim.key else dim.group
+        for dim, group, (value,) in rows(
+                f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
+                f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals FROM {table} WHERE {flag} = 1 "
+                f"GROUP BY GROUPING SETS ({sets})) per_group"):
             if group in out[dim.kind]:
-                out[dim.kind][group][key] = _num(row[-1])
+                out[dim.kind][group][key] = _num(value)
 
 
 def _labels(convener: Convener, kind: str, ids: list[str]) -> dict[str, str]:
@@ -640,7 +637,7 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 say(5 + 55 * number // len(steps), STEP_LABELS.get(name.rsplit("_", 1)[-1], "Gathering"))
                 cursor.execute(sql, params)
                 created.append(name)
-                if d.pg:
+                if d.pg and cursor.rowcount > ANALYZE_ABOVE_ROWS:
                     cursor.execute(f"ANALYZE {name}")
             say(65, "Counting outcomes for every group")
             groups = aggregate(cursor, table, d)
@@ -671,6 +668,9 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
     }
 
 
+# Below this many rows the planner's default guess for an un-analyzed table is good enough, and ANALYZE costs more
+# than it saves (a small workspace's report, every test's world).
+ANALYZE_ABOVE_ROWS = 5_000
 STEP_LABELS = {"enr": "Gathering enrollments", "pe": "First enrollment of each person",
                "st": "Funding streams and exits", "wg": "Wages after exit", "job": "First jobs",
                "facts": "Outcomes per person"}

@@ -199,9 +199,20 @@ class TenantSide:
     wage: QuarterlyWage | None = None
     import_job: ImportJob | None = None
     # Outcome reports (issue 7): one report of the granted partnership (program year 2024-25, as of 2026-01-15),
-    # asked for by the admin and computed: its run and its snapshot.
-    report_run: ReportRun | None = None
-    report: ReportSnapshot | None = None
+    # asked for by the admin and computed: its run and its snapshot. Built on first use (``report``, ``report_run``,
+    # ``primary(ReportSnapshot)``): computing a report is a dozen statements, and most tests never look at one.
+    _reports: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def report(self) -> ReportSnapshot:
+        if not self._reports:
+            self._reports.update(build_reports(admin=self.admin, partnership=self.granted_partnership))
+        return self._reports["report"]
+
+    @property
+    def report_run(self) -> ReportRun:
+        self.report  # noqa: B018 (builds both)
+        return self._reports["report_run"]
 
     @property
     def note_texts(self) -> list[str]:
@@ -264,9 +275,10 @@ class TenantSide:
         for participant_model, participant_row in participant_rows:
             if participant_row is not None:
                 preferred[participant_model] = participant_row
-        if self.report is not None:
-            preferred[ReportRun] = self.report_run
-            preferred[ReportSnapshot] = self.report
+        if model is ReportRun:
+            return self.report_run
+        if model is ReportSnapshot:
+            return self.report
         if model in preferred:
             return preferred[model]
         rows = self.rows(model)
@@ -338,13 +350,12 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
     demand = build_demand(marker=marker, admin=admin, memberships=memberships, partnership=partnerships[0])
     people = build_participants(marker=marker, memberships=memberships, orgs=orgs,
                                 participants=programs["participants"], enrollments=programs["enrollments"])
-    reports = build_reports(admin=admin, partnership=partnerships[0])
     return TenantSide(
         marker=marker, convener=convener, users=users, memberships=memberships, orgs=orgs,
         partnerships=partnerships, invitation=invitation, invitation_token=token,
         representatives=representatives, councils=councils, meetings=meetings, action_item=action_item,
         audit_events=list(AuditEvent.unscoped.filter(convener=convener).order_by("pk")), **demand, **programs,
-        **people, **reports,
+        **people,
     )
 
 
