@@ -57,6 +57,7 @@ class Action(StrEnum):
     REPORT_RUN = "report.run"
     REPORT_INTERNAL = "report.internal"
     REPORT_PIRL_EXPORT = "report.pirl_export"
+    REPORT_SETTINGS = "report.settings"
 
 
 ALL_ROLES = frozenset(Role)
@@ -118,6 +119,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.REPORT_RUN: CONVENER | {Role.FUNDER},
     Action.REPORT_INTERNAL: CONVENER,
     Action.REPORT_PIRL_EXPORT: ADMIN,
+    Action.REPORT_SETTINGS: ADMIN,
 }
 
 

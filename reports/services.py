@@ -273,3 +273,27 @@ def report_export_record(*, convener: Convener, actor: User, snapshot: ReportSna
         convener=convener, actor=actor, action="report.pii_export" if kind == "pirl" else "report.export",
         target=snapshot, source=source,
         metadata={"kind": kind, "format": file_format, "internal": internal, **({"rows": rows} if rows else {})})
+
+
+# The small-cell threshold a workspace may choose (DOMAIN.md §4: default 10). Below 5 a published count could point
+# at a person; above 50 a small partnership's reports would be all but blank.
+THRESHOLD_RANGE = (5, 50)
+
+
+def suppression_threshold_set(*, convener: Convener, actor: User, threshold: Any) -> Convener:
+    """Change the workspace's small-cell threshold (convener admins). Published snapshots are not recomputed:
+    the threshold is applied whenever a figure is shown, so every page and export follows it at once."""
+    low, high = THRESHOLD_RANGE
+    try:
+        value = int(threshold)
+    except (TypeError, ValueError):
+        raise ValidationError({"threshold": ["Give a whole number of people."]}) from None
+    if not low <= value <= high:
+        raise ValidationError({"threshold": [f"Choose between {low} and {high} people (the default is 10)."]})
+    before = convener.suppression_threshold
+    if value != before:
+        convener.suppression_threshold = value
+        convener.save(update_fields=["suppression_threshold"])
+        audit_record(convener=convener, actor=actor, action="report.threshold", target=convener,
+                     metadata={"from": before, "to": value})
+    return convener

@@ -15,6 +15,7 @@ urlpatterns = [
          name="dashboard-export-xlsx"),
     path("outcomes/export/pdf/", views.DashboardExportView.as_view(file_format="pdf"), name="dashboard-export-pdf"),
     path("reports/", views.ReportListView.as_view(), name="report-list"),
+    path("reports/suppression/", views.SuppressionSettingsView.as_view(), name="suppression-settings"),
     path("reports/runs/<int:reportrun_id>/", views.RunDetailView.as_view(), name="run-detail"),
     path("reports/<int:reportsnapshot_id>/", views.SnapshotDetailView.as_view(), name="snapshot-detail"),
     path("reports/<int:reportsnapshot_id>/compare/", views.SnapshotCompareView.as_view(), name="snapshot-compare"),

@@ -193,7 +193,8 @@ class ReportListView(TenantView):
         runs = list(selectors.run_list(convener=self.convener, membership=self.membership)
                     .exclude(status=ReportRun.Status.SUCCEEDED)[:10])
         return render(request, "reports/report_list.html", self.get_context_data(
-            snapshots=page, runs=runs, form=form, can_run=can(self.membership, Action.REPORT_RUN)), status=status)
+            snapshots=page, runs=runs, form=form, can_run=can(self.membership, Action.REPORT_RUN),
+            threshold_range=services.THRESHOLD_RANGE), status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {}
@@ -374,3 +375,22 @@ class PirlExportView(_SnapshotView):
         return _file(body, file_format="csv",
                      filename=f"pirl-{_slug(snapshot.scope_label)}-{snapshot.period_end:%Y-%m-%d}")
 
+
+
+class SuppressionSettingsView(TenantView):
+    """The workspace's small-cell threshold (convener admins): a number on the report list page."""
+
+    permissions = {"POST": Action.REPORT_SETTINGS}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            services.suppression_threshold_set(convener=self.convener, actor=request.user,  # type: ignore[arg-type]
+                                               threshold=request.POST.get("threshold"))
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(_url("report-list", self.convener.slug) + "#suppression")
+        messages.success(request, f"Funders and employers now see counts below {self.convener.suppression_threshold}, "
+                                  "and figures over fewer people, suppressed.")
+        return redirect(_url("report-list", self.convener.slug) + "#suppression")

@@ -106,3 +106,21 @@ def test_a_funder_sees_a_nine_person_group_and_its_complement_suppressed_but_the
     race = next(t for t in admin.breakdowns if t.key == "race")
     assert [cells[0].value for _label, cells in race.rows] == [9, 31, 12]
     assert admin.internal and not funder.internal
+
+
+def test_a_convener_admin_sets_the_threshold_and_funders_see_it_at_once(world, client_for):
+    url = f"/c/{world.a.convener.slug}/reports/suppression/"
+    assert client_for(world.a.users[Role.CONVENER_STAFF]).post(url, {"threshold": "2"}).status_code == 403
+    refused = client_for(world.a.admin).post(url, {"threshold": "2"}, follow=True)
+    assert "Choose between 5 and 50 people" in refused.content.decode()
+    world.a.convener.refresh_from_db()
+    assert world.a.convener.suppression_threshold == 10  # nothing saved
+    assert client_for(world.a.admin).post(url, {"threshold": "12"}).status_code == 302
+    world.a.convener.refresh_from_db()
+    assert world.a.convener.suppression_threshold == 12
+    view = presentation.present(world.a.report, membership=world.a.memberships[Role.FUNDER])
+    assert view.threshold == 12
+    from partnerships.models import AuditEvent
+
+    event = AuditEvent.objects.for_convener(world.a.convener).filter(action="report.threshold").get()
+    assert event.metadata == {"from": 10, "to": 12}
