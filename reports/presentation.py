@@ -36,6 +36,11 @@ BREAKDOWN_COLUMNS = ("enrolled", "completed", "completion_rate", "hired", "hire_
 SNAP_COLUMNS = ("snap_exiters", "snap_emp_q2", "snap_emp_q4", "snap_earn_q2", "snap_cred", "snap_msg")
 
 
+# Headline counts that carry their rate.
+TILE_RATES = {"completed": ("completion_rate", "of those who finished training"),
+              "hired": ("hire_rate", "of completers")}
+
+
 @dataclass(frozen=True)
 class Cell:
     """One figure as shown: its value (None when suppressed or undefined), its text and the people behind it."""
@@ -54,6 +59,9 @@ class Tile:
     measure: Measure
     cell: Cell
     trend: Cell | None = None
+    # The rate behind a count, shown under it ("80% of those who finished"), suppressed by the same rules.
+    rate: Cell | None = None
+    rate_label: str = ""
 
 
 @dataclass
@@ -119,7 +127,9 @@ class ReportView:
             "compared_with": ({"id": self.previous.pk, "version": self.previous.version,
                                "computed_at": self.previous.computed_at.isoformat()} if self.previous else None),
             "headline": [{"key": t.measure.key, "label": t.measure.label, **t.cell.as_json(),
-                          "trend": t.trend.as_json() if t.trend else None} for t in self.tiles],
+                          "trend": t.trend.as_json() if t.trend else None,
+                          "rate": {**t.rate.as_json(), "label": t.rate_label} if t.rate else None}
+                         for t in self.tiles],
             "tables": [t.as_json() for t in self.tables],
         }
 
@@ -211,7 +221,9 @@ def present(snapshot: ReportSnapshot, *, membership: Membership, previous: Repor
                 if m.fmt == "pct":
                     text = text.replace("%", " pts") if abs(delta) >= 1e-9 else "±0 pts"
                 trend = Cell(delta, text)
-        view.tiles.append(Tile(m, cell, trend))
+        rate_key, rate_label = TILE_RATES.get(key, ("", ""))
+        rate = cell_of(measures.BY_KEY[rate_key], overall, internal=internal, threshold=threshold) if rate_key else None
+        view.tiles.append(Tile(m, cell, trend, rate, rate_label))
     everyone = {**overall, "label": "Everyone in scope"}
     program_cols = tuple(m.key for m in measures.PROGRAM)
     view.program_table = _table("program", "Program outcomes", [everyone], program_cols, internal=internal,
