@@ -146,7 +146,10 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
         for key, _label, lo, hi in AGE_BANDS) + " ELSE 'not_recorded' END"
     barriers = ", ".join(f"CASE WHEN p.barrier_{b} THEN 1 ELSE 0 END AS b_{b}" for b in BARRIERS)
     as_of_q = d.qidx("%(as_of)s")
-    people = {"convener": f"{p}_pe pe FULL OUTER JOIN {p}_st st ON st.pid = pe.pid",
+    # The workspace's people: anyone with an enrollment or a funding stream. A union of ids rather than a FULL
+    # OUTER JOIN, which SQLite only has since 3.39 (Ubuntu 22.04 ships 3.37).
+    people = {"convener": f"(SELECT pid FROM {p}_pe UNION SELECT pid FROM {p}_st) ids "
+                          f"LEFT JOIN {p}_pe pe ON pe.pid = ids.pid LEFT JOIN {p}_st st ON st.pid = ids.pid",
               "stream": f"{p}_st st LEFT JOIN {p}_pe pe ON pe.pid = st.pid"}.get(
         inputs.scope, f"{p}_pe pe LEFT JOIN {p}_st st ON st.pid = pe.pid")
     flags = ",\n       ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END AS f_{key}" for key, cond in COUNT_SQL.items())
@@ -266,7 +269,7 @@ WITH checks AS (
     WHERE convener_id = %(cid)s AND status IN ('approved', 'paid') AND provided_on BETWEEN %(start)s AND %(end)s
     GROUP BY participant_id
 ), base AS (
-    SELECT COALESCE(pe.pid, st.pid) AS pid,
+    SELECT COALESCE(pe.pid, st.pid) AS pid,  -- one of them is there: every id came from one of the two
            COALESCE(pe.started, 0) AS started,
            pe.program_id, pe.cohort_id, pe.enrolled_on,
            CASE WHEN pe.started = 1 THEN {d.real('pe.cost_per_participant')} END AS program_cost,
