@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from employers.models import DemandSurvey, SurveyInvitation
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import Convener, Membership, Organization, Representative
 from partnerships.services.notifications import Recipient
@@ -116,7 +117,7 @@ def survey_reminders_send(*, today: date, now: datetime | None = None) -> dict[s
     (the first reminder reminder_every_days after the survey opened). Closed surveys are left alone."""
     now = now or timezone.make_aware(datetime.combine(today, time(8, 0)))
     totals = {"employers": 0, "emails": 0}
-    for convener in Convener.objects.filter(is_active=True).order_by("pk"):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True).order_by("pk")):
         surveys = DemandSurvey.objects.for_convener(convener).filter(opens_on__lte=today, closes_on__gte=today)
         for survey in surveys.order_by("pk"):
             due = (

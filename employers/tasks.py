@@ -4,6 +4,7 @@ from celery import shared_task
 
 from employers.aggregation import demand_run_execute
 from employers.models import DemandRun
+from partnerships import rls
 from partnerships.models import Convener, Partnership
 
 
@@ -28,7 +29,7 @@ def demand_aggregate_all() -> int:
     from employers.aggregation import demand_runs_execute_batch
 
     done = 0
-    for convener in Convener.objects.filter(is_active=True):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True)):
         partnerships = list(
             Partnership.objects.for_convener(convener).exclude(status=Partnership.Status.CLOSED)
             .select_related("labor_market_area")

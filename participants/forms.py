@@ -134,7 +134,7 @@ class ProfileForm(forms.Form):
                 field.label = (field.label or "")[:1].upper() + (field.label or "")[1:]
         self.fields["abawd"].label = "ABAWD"
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
-        self.fields["state"].widget.attrs.update(maxlength="2", style="text-transform: uppercase")
+        self.fields["state"].widget.attrs.update({"maxlength": "2", "class": "text-uppercase"})  # no style=: CSP
         for name in ("hourly_wage_at_entry", "prior_quarter_earnings"):
             self.fields[name].widget.attrs.update(inputmode="decimal", step="0.01")
         self.fields["phone"].widget.attrs["type"] = "tel"

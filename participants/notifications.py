@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import RetentionCheck
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import Convener, User
 
@@ -25,7 +26,7 @@ REMIND_AGAIN_AFTER_DAYS = 7
 def retention_reminders_send(*, today: date) -> int:
     sent = 0
     connection = get_connection()
-    for convener in Convener.objects.filter(is_active=True):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True)):
         due = list(
             RetentionCheck.objects.for_convener(convener)
             .filter(checked_on__isnull=True, due_on__lte=today,

@@ -3,11 +3,15 @@ Row-level access comes from participants.access; lists are built in a fixed numb
 
 from __future__ import annotations
 
+import csv
+import io
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -41,9 +45,10 @@ from participants.models import (
     SupportiveService,
     current_consent_q,
 )
-from partnerships.models import Convener, Membership
+from participants.pii import ssn_normalize
+from partnerships.models import AuditEvent, Convener, Membership
 from partnerships.roles import CONVENER_ROLES, Role
-from programs.models import Cohort, CohortEnrollment, CredentialAward, SkillGain
+from programs.models import AttendanceRecord, Cohort, CohortEnrollment, CredentialAward, SkillGain
 
 
 def participant_list(
@@ -466,3 +471,372 @@ def wage_list(*, convener: Convener, membership: Membership) -> QuerySet[Quarter
           .filter(access.readable_q(membership=membership, category="employment"))
           .select_related("participant").order_by("-year", "-quarter", "-pk"))
     return _without_pii(qs, "participant")
+
+
+# ---------------------------------------------------------------------------
+# Data rights (DOMAIN.md §6): one person's full record, as a machine-readable export with stable keys. The same
+# dict is the JSON download, the API response and the readable page, so they cannot drift apart.
+# ---------------------------------------------------------------------------
+# Every model that holds rows about one person, with the path from it to the Participant, children before parents
+# (the order erasure deletes them in). The export reads each, erasure deletes each; the data-rights tests walk the
+# app registry and fail when a model that reaches a Participant through foreign keys is missing here.
+PERSON_ROWS: tuple[tuple[type[Any], str], ...] = (
+    (AttendanceRecord, "enrollment__participant"),
+    (RetentionCheck, "placement__participant"),
+    (CredentialAward, "participant"),
+    (SkillGain, "participant"),
+    (SupportiveService, "participant"),
+    (Placement, "participant"),
+    (CaseNote, "participant"),
+    (Consent, "participant"),
+    (QuarterlyWage, "participant"),
+    (StreamEnrollment, "participant"),
+    (CohortEnrollment, "participant"),
+)
+# The export's section of each model, in the order the export (and the page) lists them.
+EXPORT_SECTIONS: dict[type[Any], str] = {
+    StreamEnrollment: "stream_enrollments",
+    CohortEnrollment: "cohort_enrollments",
+    AttendanceRecord: "attendance",
+    Consent: "consents",
+    SupportiveService: "supportive_services",
+    CaseNote: "case_notes",
+    Placement: "placements",
+    RetentionCheck: "retention_checks",
+    QuarterlyWage: "quarterly_wages",
+    CredentialAward: "credentials",
+    SkillGain: "skill_gains",
+}
+# Fields of those models the export leaves out, and why: the workspace and the person are the export's own header;
+# the SSN is given as its last four digits only (DOMAIN.md §3: never shown in clear); the keyed match hashes are
+# derived, irreversible and mean nothing outside this database.
+EXPORT_OMITTED_FIELDS = frozenset({"convener", "participant"})
+EXPORT_OMITTED_PARTICIPANT_FIELDS = frozenset({"convener", "ssn", "ssn_hash", "identity_hash"})
+EXPORT_FORMAT = "partnership-portal/participant-record"
+EXPORT_FORMAT_VERSION = 1
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _amount(value: Decimal | None) -> str | None:
+    """Money and hours as exact decimal strings ("17.25"), never floats."""
+    return str(value) if value is not None else None
+
+
+def _user(user: Any) -> str | None:
+    return (user.full_name or user.email) if user is not None else None
+
+
+def _org(org: Any) -> dict[str, Any] | None:
+    return {"id": org.pk, "name": org.name} if org is not None else None
+
+
+def _participant_export(p: Participant) -> dict[str, Any]:
+    return {
+        "id": p.pk, "public_id": p.public_id, "status": p.status,
+        "first_name": p.first_name, "middle_name": p.middle_name, "last_name": p.last_name,
+        "preferred_name": p.preferred_name,
+        "ssn_last4": p.ssn_last4 or None, "ssn_on_file": bool(p.ssn),
+        "date_of_birth": _iso(p.date_of_birth), "age_at_entry": p.age_at_entry,
+        "email": p.email, "phone": p.phone, "address": p.address, "city": p.city, "state": p.state,
+        "postal_code": p.postal_code,
+        "sex": p.sex, "ethnicity": p.ethnicity, "race": p.race, "veteran": p.veteran,
+        "education_at_entry": p.education_at_entry,
+        "employment_status_at_entry": p.employment_status_at_entry,
+        "hourly_wage_at_entry": _amount(p.hourly_wage_at_entry),
+        "prior_quarter_earnings": _amount(p.prior_quarter_earnings),
+        **{name: getattr(p, name) for name in Participant.BARRIERS},
+        **{name: getattr(p, name) for name in Participant.BENEFITS},
+        "abawd": p.abawd, "snap_participation": p.snap_participation,
+        "organization": _org(p.organization), "case_manager": _user(p.case_manager),
+        "intake_date": _iso(p.intake_date), "created_by": _user(p.created_by),
+        "created_at": _iso(p.created_at), "updated_at": _iso(p.updated_at),
+    }
+
+
+def _stream_enrollment_export(e: StreamEnrollment) -> dict[str, Any]:
+    return {"id": e.pk, "stream": {"code": e.stream.code, "name": e.stream.name}, "entry_date": _iso(e.entry_date),
+            "exit_date": _iso(e.exit_date), "exit_source": e.exit_source, "exit_reason": e.exit_reason,
+            "exclusion_reason": e.exclusion_reason, "created_by": _user(e.created_by),
+            "updated_at": _iso(e.updated_at)}
+
+
+def _cohort_enrollment_export(e: CohortEnrollment) -> dict[str, Any]:
+    cohort = e.cohort
+    return {"id": e.pk, "cohort": {"id": cohort.pk, "name": cohort.name, "program": cohort.program.name,
+                                   "partnership": cohort.partnership.name,
+                                   "start_date": _iso(cohort.start_date), "end_date": _iso(cohort.end_date)},
+            "status": e.status, "applied_on": _iso(e.applied_on), "enrolled_on": _iso(e.enrolled_on),
+            "completed_on": _iso(e.completed_on), "withdrawn_on": _iso(e.withdrawn_on),
+            "withdrawal_reason": e.withdrawal_reason, "seat_override": e.seat_override,
+            "created_by": _user(e.created_by), "updated_at": _iso(e.updated_at)}
+
+
+def _attendance_export(a: AttendanceRecord) -> dict[str, Any]:
+    return {"id": a.pk, "enrollment": a.enrollment_id,
+            "session": {"id": a.session_id, "cohort": a.session.cohort.name, "day": _iso(a.session.day),
+                        "kind": a.session.kind},
+            "status": a.status, "hours": _amount(a.hours), "recorded_by": _user(a.recorded_by),
+            "recorded_at": _iso(a.recorded_at)}
+
+
+def _consent_export(c: Consent) -> dict[str, Any]:
+    return {"id": c.pk, "recipients": [_org(o) for o in c.recipients.all()],
+            **{f"share_{k}": getattr(c, f"share_{k}") for k in Consent.CATEGORIES},
+            **{f"for_{k}": getattr(c, f"for_{k}") for k in Consent.PURPOSES},
+            "signed_on": _iso(c.signed_on), "expires_on": _iso(c.expires_on), "revoked_at": _iso(c.revoked_at),
+            "revoked_by": _user(c.revoked_by), "revocation_note": c.revocation_note,
+            "recorded_by": _user(c.recorded_by), "created_at": _iso(c.created_at)}
+
+
+def _service_export(s: SupportiveService) -> dict[str, Any]:
+    return {"id": s.pk, "stream_enrollment": s.stream_enrollment_id, "stream": s.stream_enrollment.stream.code,
+            "service_type": s.service_type, "amount": _amount(s.amount), "provided_on": _iso(s.provided_on),
+            "vendor": s.vendor, "status": s.status, "note": s.note, "recorded_by": _user(s.recorded_by),
+            "decided_by": _user(s.decided_by), "updated_at": _iso(s.updated_at)}
+
+
+def _note_export(n: CaseNote) -> dict[str, Any]:
+    return {"id": n.pk, "noted_on": _iso(n.noted_on), "text": n.text, "confidential": n.confidential,
+            "author": _user(n.author), "organization": _org(n.organization), "created_at": _iso(n.created_at)}
+
+
+def _placement_export(p: Placement) -> dict[str, Any]:
+    return {"id": p.pk, "employer": _org(p.employer), "employer_name": p.employer_name,
+            "occupation": {"soc_code": p.occupation.soc_code, "title": p.occupation.title},
+            "cohort_enrollment": p.cohort_enrollment_id, "start_date": _iso(p.start_date),
+            "hourly_wage": _amount(p.hourly_wage), "hours_per_week": _amount(p.hours_per_week),
+            "related_to_training": p.related_to_training, "placement_type": p.placement_type,
+            "ended_on": _iso(p.ended_on), "recorded_by": _user(p.recorded_by), "created_at": _iso(p.created_at)}
+
+
+def _check_export(c: RetentionCheck) -> dict[str, Any]:
+    return {"id": c.pk, "placement": c.placement_id, "milestone_days": c.milestone_days, "due_on": _iso(c.due_on),
+            "checked_on": _iso(c.checked_on), "employed": c.employed, "same_employer": c.same_employer,
+            "current_wage": _amount(c.current_wage), "note": c.note, "reminded_at": _iso(c.reminded_at),
+            "checked_by": _user(c.checked_by)}
+
+
+def _wage_export(w: QuarterlyWage) -> dict[str, Any]:
+    return {"id": w.pk, "year": w.year, "quarter": w.quarter, "wages": _amount(w.wages),
+            "employer_fein": w.employer_fein, "source": w.source, "recorded_by": _user(w.recorded_by),
+            "created_at": _iso(w.created_at)}
+
+
+def _credential_export(c: CredentialAward) -> dict[str, Any]:
+    return {"id": c.pk, "enrollment": c.enrollment_id, "program_credential": c.program_credential_id,
+            "ctdl_type": c.ctdl_type, "name": c.name, "issuer": c.issuer, "awarded_on": _iso(c.awarded_on),
+            "recorded_by": _user(c.recorded_by), "created_at": _iso(c.created_at)}
+
+
+def _gain_export(g: SkillGain) -> dict[str, Any]:
+    return {"id": g.pk, "enrollment": g.enrollment_id, "gain_type": g.gain_type, "achieved_on": _iso(g.achieved_on),
+            "note": g.note, "recorded_by": _user(g.recorded_by), "created_at": _iso(g.created_at)}
+
+
+def _person_rows(convener: Convener, participant: Participant) -> dict[type[Any], QuerySet[Any]]:
+    """Each person-level model's rows of ``participant``, loaded with what the export shows of them."""
+    c = convener
+    related: dict[type[Any], tuple[str, ...]] = {
+        StreamEnrollment: ("stream", "created_by"),
+        CohortEnrollment: ("cohort__program", "cohort__partnership", "created_by"),
+        AttendanceRecord: ("session__cohort", "recorded_by"),
+        Consent: ("revoked_by", "recorded_by"),
+        SupportiveService: ("stream_enrollment__stream", "recorded_by", "decided_by"),
+        CaseNote: ("author", "organization"),
+        Placement: ("employer", "occupation", "recorded_by"),
+        RetentionCheck: ("checked_by",),
+        QuarterlyWage: ("recorded_by",),
+        CredentialAward: ("recorded_by",),
+        SkillGain: ("recorded_by",),
+    }
+    out: dict[type[Any], QuerySet[Any]] = {}
+    for model, path in PERSON_ROWS:
+        qs = model.objects.for_convener(c).filter(**{path: participant}).select_related(*related[model])
+        out[model] = qs.prefetch_related("recipients").order_by("pk") if model is Consent else qs.order_by("pk")
+    return out
+
+
+_EXPORTERS: dict[type[Any], Any] = {
+    StreamEnrollment: _stream_enrollment_export, CohortEnrollment: _cohort_enrollment_export,
+    AttendanceRecord: _attendance_export, Consent: _consent_export, SupportiveService: _service_export,
+    CaseNote: _note_export, Placement: _placement_export, RetentionCheck: _check_export,
+    QuarterlyWage: _wage_export, CredentialAward: _credential_export, SkillGain: _gain_export,
+}
+
+
+def person_row_ids(*, convener: Convener, participant: Participant) -> dict[type[Any], list[int]]:
+    """The ids of every person-level row of ``participant``, per model (one query per model)."""
+    return {model: list(model.objects.for_convener(convener).filter(**{path: participant})
+                        .order_by("pk").values_list("pk", flat=True))
+            for model, path in PERSON_ROWS}
+
+
+def person_audit_q(*, participant: Participant, row_ids: dict[type[Any], list[int]]) -> Q:
+    """Q over AuditEvent for the events about the person: their record, and any row of it."""
+    q = Q(target_type=Participant._meta.label_lower, target_id=str(participant.pk))
+    for model, ids in row_ids.items():
+        if ids:
+            q |= Q(target_type=model._meta.label_lower, target_id__in=[str(i) for i in ids])
+    return q
+
+
+# -- the person's rows inside uploaded import files ----------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportFileRows:
+    """The rows of one uploaded import file that are about the person. ``positions`` count every row of the file
+    (the header is 1); ``numbers`` are the row numbers the job's error report uses (blank rows skipped, as the
+    importer numbers them)."""
+
+    job: ImportJob
+    positions: tuple[int, ...]
+    numbers: tuple[int, ...]
+    cells: tuple[dict[str, str], ...]
+
+
+def import_file_rows(payload: bytes, filename: str) -> list[list[str]]:
+    """Every row of an uploaded file (header first) as stripped strings, read as the importer reads its cells;
+    an unreadable file has none."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            # Read-only streams the sheet (an upload may be 10 MB); it yields empty rows for gaps, so positions
+            # count the same as in the full workbook that erasure rewrites.
+            sheet = load_workbook(io.BytesIO(payload), read_only=True, data_only=True).active
+        except Exception:  # openpyxl raises several kinds for a file that is not a workbook
+            return []
+        if sheet is None:
+            return []
+        return [["" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)).strip()
+                 for v in row] for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _name_key(value: str) -> tuple[str, str]:
+    """The name as typed (case-folded) and folded as the duplicate check folds it (accents, spaces, punctuation
+    ignored); a name of non-Latin letters folds to nothing, so it matches as typed only."""
+    text = unicodedata.normalize("NFKC", value or "").casefold().strip()
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return text, "".join(ch for ch in folded if "a" <= ch <= "z")
+
+
+def _same_name(a: str, b: str) -> bool:
+    (exact_a, folded_a), (exact_b, folded_b) = _name_key(a), _name_key(b)
+    return bool(exact_a) and (exact_a == exact_b or (bool(folded_a) and folded_a == folded_b))
+
+
+def import_row_is_about(*, participant: Participant, kind: str, row: dict[str, str]) -> bool:
+    """Whether one row of an import file is about ``participant``. Enrollment, placement and wage rows name the
+    public id. A participant row is theirs when it carries their SSN, or their name with no SSN or date of birth
+    that contradicts the record: a same-named person's row without either is taken too, since erasing a stray copy
+    of someone's row from an archived upload is the safe side (the imported records themselves are untouched)."""
+    if kind != ImportJob.Kind.PARTICIPANTS:
+        return row.get("public_id", "").strip().upper() == participant.public_id.upper()
+    try:
+        row_ssn = ssn_normalize(row["ssn"]) if row.get("ssn") else ""
+    except ValidationError:
+        row_ssn = ""
+    if row_ssn and participant.ssn and row_ssn == participant.ssn:
+        return True
+    if not (_same_name(row.get("first_name", ""), participant.first_name)
+            and _same_name(row.get("last_name", ""), participant.last_name)):
+        return False
+    if row_ssn and participant.ssn and row_ssn != participant.ssn:
+        return False
+    try:
+        row_dob = date.fromisoformat(row.get("date_of_birth", "")[:10]) if row.get("date_of_birth") else None
+    except ValueError:
+        row_dob = None
+    return not (row_dob and participant.date_of_birth and row_dob != participant.date_of_birth)
+
+
+def participant_import_rows(*, convener: Convener, participant: Participant) -> list[ImportFileRows]:
+    """Every uploaded import file of the workspace that holds a row about the person (the files are kept on their
+    job rows), with those rows. Reads each file: data-rights requests are rare, and a copy of someone's row must not
+    be missed."""
+    found: list[ImportFileRows] = []
+    jobs = ImportJob.objects.for_convener(convener).select_related("created_by").order_by("pk")
+    for job in jobs.iterator(chunk_size=20):
+        rows = import_file_rows(bytes(job.payload), job.filename)
+        if not rows:
+            continue
+        header = [h.lower() for h in rows[0]]
+        positions, numbers, cells = [], [], []
+        number = 1
+        for position, raw in enumerate(rows[1:], start=2):
+            if not any(raw):
+                continue
+            number += 1
+            row = dict(zip(header, raw + [""] * (len(header) - len(raw)), strict=False))
+            if import_row_is_about(participant=participant, kind=job.kind, row=row):
+                positions.append(position)
+                numbers.append(number)
+                cells.append(row)
+        if positions:
+            found.append(ImportFileRows(job=job, positions=tuple(positions), numbers=tuple(numbers),
+                                        cells=tuple(cells)))
+    return found
+
+
+def _import_export(found: ImportFileRows) -> dict[str, Any]:
+    job = found.job
+    rows = []
+    for number, cells in zip(found.numbers, found.cells, strict=True):
+        shown = dict(cells)
+        if shown.get("ssn"):
+            digits = "".join(ch for ch in shown["ssn"] if ch.isdigit())
+            shown["ssn"] = f"•••-••-{digits[-4:]}" if len(digits) >= 4 else "•••"
+        rows.append({"row": number, "cells": shown})
+    return {"id": job.pk, "filename": job.filename, "kind": job.kind, "status": job.status,
+            "uploaded_at": _iso(job.created_at), "uploaded_by": _user(job.created_by), "rows": rows}
+
+
+def _audit_export(e: AuditEvent) -> dict[str, Any]:
+    return {"id": e.pk, "occurred_at": _iso(e.occurred_at), "action": e.action,
+            "actor": _user(e.actor) or e.actor_email or None, "source": e.source, "target_type": e.target_type,
+            "target_id": e.target_id, "metadata": e.metadata}
+
+
+def participant_record_export(*, convener: Convener, participant: Participant, exported_by: Any = None,
+                              now: datetime | None = None) -> dict[str, Any]:
+    """Everything the portal holds about one person (DOMAIN.md §6): the profile (SSN as its last four digits),
+    every row of every person-level model across all organizations (confidential notes included), their rows in
+    uploaded import files (SSN masked), and the audit trail of who viewed or changed the record. Keys are stable
+    and always present (an empty section is an empty list); dates are ISO 8601, money exact decimal strings.
+    The caller checks the data-rights permission and audits the export (services.participant_export_record)."""
+    person = (Participant.objects.for_convener(convener).filter(pk=participant.pk)
+              .select_related("organization", "case_manager", "created_by").get())
+    rows = {model: list(qs) for model, qs in _person_rows(convener, person).items()}
+    row_ids = {model: [r.pk for r in found] for model, found in rows.items()}
+    trail = (AuditEvent.objects.for_convener(convener).filter(person_audit_q(participant=person, row_ids=row_ids))
+             .select_related("actor").order_by("occurred_at", "pk"))
+    return {
+        "format": EXPORT_FORMAT,
+        "format_version": EXPORT_FORMAT_VERSION,
+        "exported_at": _iso(now or timezone.now()),
+        "exported_by": _user(exported_by),
+        "workspace": {"slug": convener.slug, "name": convener.name},
+        "participant": _participant_export(person),
+        **{section: [_EXPORTERS[model](r) for r in rows[model]] for model, section in EXPORT_SECTIONS.items()},
+        "import_files": [_import_export(f) for f in participant_import_rows(convener=convener, participant=person)],
+        "audit_trail": [_audit_export(e) for e in trail],
+    }
+
+
+def participant_erase_preview(*, convener: Convener, participant: Participant) -> list[tuple[str, int]]:
+    """What erasing the person deletes: (what, how many) per kind of row that has any, and their import-file rows."""
+    counts = [(str(model._meta.verbose_name if len(ids) == 1 else model._meta.verbose_name_plural), len(ids))
+              for model, ids in person_row_ids(convener=convener, participant=participant).items() if ids]
+    files = participant_import_rows(convener=convener, participant=participant)
+    if files:
+        rows = sum(len(f.positions) for f in files)
+        counts.append((f"row{'s' if rows != 1 else ''} in uploaded import files ({len(files)} "
+                       f"file{'s' if len(files) != 1 else ''})", rows))
+    return counts

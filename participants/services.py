@@ -1,6 +1,7 @@
 """Writes of the case manager's daily work (DOMAIN.md §3, §4, §6): intake with duplicate detection, funding-stream
 enrollment and exit (co-enrollment), consent and its revocation, supportive services from the right stream,
-case notes, placements with their retention checks, quarterly wages, and PII-view audit.
+case notes, placements with their retention checks, quarterly wages, PII-view audit, and a person's data rights
+(export, correction, erasure: convener admins only).
 
 Every function takes keyword-only arguments including the tenant (``convener``) and the caller's
 ``membership``; it validates everything first and writes in one transaction, so bad input raises a
@@ -10,19 +11,24 @@ ValidationError (field -> messages) and saves nothing. Who may touch a participa
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from employers.models import Occupation
 from employers.services import _occupation
-from participants import access
+from participants import access, selectors
 from participants.models import (
     CaseNote,
     Consent,
@@ -36,8 +42,10 @@ from participants.models import (
 )
 from participants.pii import identity_hash, ssn_hash, ssn_normalize
 from participants.tasks import import_run
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import AuditEvent, Convener, Membership, Organization, User
+from partnerships.permissions import Action, can
 from partnerships.roles import CONVENER_ROLES, OrganizationType, Role
 from programs.models import AttendanceRecord, CohortEnrollment, FundingStream
 
@@ -697,3 +705,233 @@ def participant_reads_record(*, convener: Convener, actor: User, membership: Mem
         for p in people.values()
     ])
     return len(people)
+
+
+# ---------------------------------------------------------------------------
+# Data rights (DOMAIN.md §6): export, correction and erasure of one person's data, by convener admins only
+# ---------------------------------------------------------------------------
+REASON_MAX = 500
+ERASED_LABEL = "erased participant"
+_REDACTED = "[redacted]"
+
+
+def _require_data_rights(*, convener: Convener, actor: User | None, participant: Participant) -> Membership:
+    """The actor's active membership, when it is a convener admin of the participant's own workspace. Views check
+    the same rule first; the services check it again so that no other caller can skip it."""
+    membership = (Membership.objects.for_convener(convener).filter(user_id=getattr(actor, "pk", None),
+                                                                   is_active=True)
+                  .select_related("organization").first())
+    if membership is None or not can(membership, Action.PARTICIPANT_DATA_RIGHTS):
+        raise PermissionDenied("Only a convener admin exercises a participant's data rights.")
+    if participant.convener_id != convener.pk:
+        raise PermissionDenied("No such participant.")
+    return membership
+
+
+def _clean_reason(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ValidationError({"reason": ["Give the reason (for example, the person's request and its date)."]})
+    if len(text) > REASON_MAX:
+        raise ValidationError({"reason": [f"Keep the reason under {REASON_MAX} characters."]})
+    return text
+
+
+def _value_forms(value: Any) -> list[str]:
+    """The ways a value may be typed into a sentence: a date in ISO and US forms, an SSN with and without dashes
+    and its last four digits, text as it is. Short text (a two-letter state, a yes/no) is left: replacing it inside
+    ordinary words would garble the reason more than it protects."""
+    if value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, date):
+        return [value.isoformat(), value.strftime("%m/%d/%Y"), f"{value.month}/{value.day}/{value.year}",
+                f"{value:%b} {value.day}, {value.year}", f"{value:%B} {value.day}, {value.year}"]
+    text = str(value).strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    forms = [text]
+    if len(digits) == 9 and len(text) <= 11:  # an SSN however it was typed
+        forms += [digits, f"{digits[:3]}-{digits[3:5]}-{digits[5:]}", digits[5:]]
+    return [f for f in forms if len(f) >= 3]
+
+
+def scrub_text(text: str, values: Iterable[Any]) -> str:
+    """``text`` with every typed form of ``values`` replaced by [redacted] (whole words, any case): reasons go into
+    the audit trail, which must not carry a person's data."""
+    forms = sorted({f for v in values for f in _value_forms(v)}, key=len, reverse=True)
+    for form in forms:
+        text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", _REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _identifying_values(participant: Participant) -> list[Any]:
+    """What identifies the person in free text: names, ids, contact details, SSN and date of birth."""
+    p = participant
+    return [p.first_name, p.middle_name, p.last_name, p.preferred_name, p.public_id, p.email, p.phone, p.address,
+            p.city, p.postal_code, p.ssn, p.date_of_birth]
+
+
+def participant_export_record(*, convener: Convener, actor: User, participant: Participant,
+                              file_format: str = "json", source: str = "app") -> dict[str, Any]:
+    """The person's full record (selectors.participant_record_export), for a convener admin; each export is audited
+    (``participant.export_record``, with its format) before it is built, so the trail it carries includes it."""
+    _require_data_rights(convener=convener, actor=actor, participant=participant)
+    if file_format not in ("json", "html"):
+        raise ValidationError({"format": ["Export as json or html."]})
+    audit_record(convener=convener, actor=actor, action="participant.export_record", target=participant,
+                 source=source, metadata={"format": file_format})
+    return selectors.participant_record_export(convener=convener, participant=participant, exported_by=actor)
+
+
+def _differs(participant: Participant, name: str, value: Any) -> bool:
+    current = getattr(participant, name)
+    if name == "ssn":
+        if not value:
+            return bool(current)
+        try:
+            return ssn_normalize(value) != current
+        except ValidationError:
+            return True  # participant_update reports it next to the field
+    if isinstance(value, str):
+        value = value.strip()
+    if name == "state" and isinstance(value, str):
+        value = value.upper()
+    if current is None and value == "":
+        return False
+    if isinstance(current, Decimal) and value not in (None, ""):
+        try:
+            return current != Decimal(str(value))
+        except InvalidOperation:
+            return True
+    return bool(current != value)
+
+
+def participant_correct(*, convener: Convener, actor: User, participant: Participant, reason: str,
+                        **fields: Any) -> list[str]:
+    """Correct the person's data on their request (DOMAIN.md §6), through ``participant_update`` with only the fields
+    whose value changes. Audited as ``participant.correct`` with the reason and the changed field names, never
+    their values (any old or new value typed into the reason is redacted). Returns the changed field names; nothing
+    changed, or a missing reason, is a ValidationError and saves nothing."""
+    membership = _require_data_rights(convener=convener, actor=actor, participant=participant)
+    text = _clean_reason(reason)
+    changed = {name: value for name, value in fields.items() if _differs(participant, name, value)}
+    if not changed:
+        raise ValidationError("Nothing to correct: every field already holds that value.")
+    old_values = [getattr(participant, name) for name in changed]
+    names = sorted(changed)
+    with transaction.atomic():
+        participant_update(convener=convener, actor=actor, membership=membership, participant=participant, **changed)
+        audit_record(convener=convener, actor=actor, action="participant.correct", target=participant,
+                     metadata={"reason": scrub_text(text, [*old_values, *changed.values(),
+                                                           *_identifying_values(participant)]),
+                               "fields": names})
+    return names
+
+
+def _blank_import_rows(payload: bytes, filename: str, positions: set[int]) -> bytes:
+    """The uploaded file with the rows at ``positions`` (header = 1) emptied in place, so that the other rows keep
+    their places and the job's error report still points at them."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(payload))
+        sheet = book.active
+        assert sheet is not None  # noqa: S101 (the selector found rows in it)
+        for position, row in enumerate(sheet.iter_rows(), start=1):
+            if position in positions:
+                for cell in row:
+                    cell.value = None
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    bom = payload.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for position, row in enumerate(rows, start=1):
+        writer.writerow([""] * len(row) if position in positions else row)
+    return (b"\xef\xbb\xbf" if bom else b"") + text.getvalue().encode("utf-8")
+
+
+def _audit_labels_redact(*, convener: Convener, participant: Participant, row_ids: dict[type[Any], list[int]],
+                         audit_q: Q) -> int:
+    """Replace the person's name in earlier audit events' labels. On PostgreSQL the application role may not update
+    the audit log, so this goes through the one function that may (participants/migrations/0004), which writes only
+    the constant label, only for person-level targets of the connection's convener."""
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.for_convener(convener).filter(audit_q).update(target_label=ERASED_LABEL)
+    targets = {Participant._meta.label_lower: [str(participant.pk)]}
+    targets.update({model._meta.label_lower: [str(i) for i in ids] for model, ids in row_ids.items() if ids})
+    changed = 0
+    with connection.cursor() as cursor:
+        for target_type, ids in targets.items():
+            cursor.execute("SELECT portal_audit_redact_labels(%s, %s)", [target_type, ids])
+            changed += cursor.fetchone()[0]
+    return changed
+
+
+def participant_erase(*, convener: Convener, actor: User, participant: Participant, reason: str) -> dict[str, int]:
+    """Delete the person's personal data (DOMAIN.md §6), in one transaction:
+
+    - every person-level row (selectors.PERSON_ROWS: attendance, retention checks, credentials, skill gains,
+      services, placements, notes, consents, wages, funding-stream and cohort enrollments) and the participant row
+      itself. Nothing outside those rows references a participant, so no row has to be kept and anonymized;
+    - their rows in uploaded import files, emptied in place, and the job's errors about those rows;
+    - the names in earlier audit events (their ``target_label``, and the Django admin's log) are replaced by
+      "erased participant": who did what, when, to which internal id stays, as the audit trail must;
+    - published report snapshots are not touched: their figures are aggregates stored as JSON, and a later report
+      simply no longer counts the person. Cohort seats are counted live, so the seat is free again.
+
+    One ``participant.erase`` audit event remains, naming the internal id only, with the reason (anything in it
+    that identifies the person is redacted) and the number of rows deleted per kind. Returns those counts."""
+    _require_data_rights(convener=convener, actor=actor, participant=participant)
+    text = _clean_reason(reason)
+    # The convener and the actor on the connection (a request has set them already; a shell or a test may not have):
+    # row-level security, the database's own audit of each deleted row, and the label redaction read them.
+    with rls.tenant_context(convener, user_id=actor.pk):
+        return _erase(convener=convener, actor=actor, participant=participant, text=text)
+
+
+def _erase(*, convener: Convener, actor: User, participant: Participant, text: str) -> dict[str, int]:
+    with transaction.atomic():
+        person = (Participant.objects.for_convener(convener).select_for_update().filter(pk=participant.pk)
+                  .first())
+        if person is None:
+            raise ValidationError("This participant's data was already erased.")
+        pk = person.pk
+        scrubbed = scrub_text(text, _identifying_values(person))
+        row_ids = selectors.person_row_ids(convener=convener, participant=person)
+        audit_q = selectors.person_audit_q(participant=person, row_ids=row_ids)
+
+        files = selectors.participant_import_rows(convener=convener, participant=person)
+        for found in files:
+            job = found.job
+            numbers = set(found.numbers)
+            ImportJob.objects.for_convener(convener).filter(pk=job.pk).update(
+                payload=_blank_import_rows(bytes(job.payload), job.filename, set(found.positions)),
+                errors=[e for e in job.errors if not (isinstance(e, dict) and e.get("row") in numbers)])
+
+        # Append-only except for this: the label that named the person. Actor, action, time and ids stay.
+        redacted = _audit_labels_redact(convener=convener, participant=person, row_ids=row_ids, audit_q=audit_q)
+        admin_log = Q(content_type=ContentType.objects.get_for_model(Participant), object_id=str(pk))
+        for model, ids in row_ids.items():
+            if ids:
+                admin_log |= Q(content_type=ContentType.objects.get_for_model(model),
+                               object_id__in=[str(i) for i in ids])
+        redacted += LogEntry.objects.filter(admin_log).update(object_repr=ERASED_LABEL)
+
+        counts: dict[str, int] = {}
+        for model, _path in selectors.PERSON_ROWS:
+            if row_ids[model]:
+                model.objects.for_convener(convener).filter(pk__in=row_ids[model]).delete()
+                counts[model._meta.label_lower] = len(row_ids[model])
+        Participant.objects.for_convener(convener).filter(pk=pk).delete()
+        counts[Participant._meta.label_lower] = 1
+        AuditEvent.objects.create(
+            convener=convener, actor=actor if actor.pk else None, actor_email=actor.email or "",
+            action="participant.erase", target_type=Participant._meta.label_lower, target_id=str(pk),
+            target_label="", source="app",
+            metadata={"reason": scrubbed, "rows": counts,
+                      "import_rows": sum(len(f.positions) for f in files),
+                      "import_jobs": [f.job.pk for f in files], "audit_labels_redacted": redacted},
+        )
+    return counts

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from participants.models import ImportJob
+from partnerships import rls
 from partnerships.models import Convener
 
 
@@ -17,7 +18,8 @@ def import_run(convener_id: int, job_id: int) -> str:
     job = ImportJob.objects.for_convener(convener).filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return import_execute(convener=convener, job=job).status
+    with rls.tenant_context(convener, user_id=job.created_by_id):  # the audit triggers name who uploaded the file
+        return import_execute(convener=convener, job=job).status
 
 
 @shared_task(name="participants.retention_reminders_send")
@@ -35,4 +37,5 @@ def exits_derive_all() -> int:
     from participants.services import exits_derive
 
     today = timezone.localdate()
-    return sum(exits_derive(convener=c, today=today) for c in Convener.objects.filter(is_active=True))
+    conveners = rls.each_convener(Convener.objects.filter(is_active=True))
+    return sum(exits_derive(convener=c, today=today) for c in conveners)

@@ -40,4 +40,11 @@ urlpatterns = [
          name="check-record"),
     path("participants/<int:participant_id>/wages/", views.WageRecordView.as_view(), name="wage-record"),
     path("participants/consents/<int:consent_id>/revoke/", views.ConsentRevokeView.as_view(), name="consent-revoke"),
+    # The person's data rights (convener admins): the full record as a page and as JSON (?format=json),
+    # correction, erasure
+    path("participants/<int:participant_id>/data-rights/record/", views.RecordExportView.as_view(),
+         name="record-export"),
+    path("participants/<int:participant_id>/data-rights/correct/", views.CorrectionView.as_view(),
+         name="record-correct"),
+    path("participants/<int:participant_id>/data-rights/erase/", views.EraseView.as_view(), name="record-erase"),
 ]

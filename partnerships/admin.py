@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import AuditEvent, Convener, Invitation, Membership, Organization, Partnership, User
 from partnerships.roles import Role
@@ -63,8 +64,10 @@ class TenantScopedAdmin(admin.ModelAdmin):
     # -- audit ---------------------------------------------------------------
     def _audit(self, request: HttpRequest, obj: Any, action: str) -> None:
         if isinstance(obj, TenantOwnedModel) and obj.convener_id:
-            audit_record(convener=obj.convener, actor=request.user, action=action, target=obj,  # type: ignore[arg-type]
-                         source="admin", ip_address=request.META.get("REMOTE_ADDR"))
+            # The admin works across tenants: the audit log's row-level security takes the row's own tenant.
+            with rls.tenant_context(obj.convener_id, user_id=request.user.pk):
+                audit_record(convener=obj.convener, actor=request.user, action=action,  # type: ignore[arg-type]
+                             target=obj, source="admin", ip_address=request.META.get("REMOTE_ADDR"))
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -164,3 +167,26 @@ class AuditEventAdmin(TenantScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Under PostgreSQL row-level security the audit log shows one workspace at a time: the one chosen in the
+        Convener filter (none chosen: no rows, for the application's database role)."""
+        with rls.tenant_context(self._chosen_convener(request), user_id=request.user.pk):
+            return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        with rls.tenant_context(self._chosen_convener(request), user_id=request.user.pk):
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    def _chosen_convener(self, request: HttpRequest) -> int | None:
+        """The convener of the changelist filter, also carried to an event's page in ``_changelist_filters``, if
+        this operator may see it."""
+        chosen = request.GET.get("convener__id__exact") or QueryDict(
+            request.GET.get("_changelist_filters", "")).get("convener__id__exact")
+        if not chosen or not chosen.isdigit():
+            return None
+        allowed = operator_convener_ids(request)
+        if allowed is not None and not allowed.filter(convener_id=int(chosen)).exists():
+            return None
+        return int(chosen)

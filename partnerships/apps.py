@@ -14,5 +14,10 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from partnerships import rls
+        from partnerships.security import signals  # noqa: F401  (connects the session-mark receivers)
+
+        rls.connect_signals()  # row-level security: the tenant of a connection per request and per task
+
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(settings, "REDIS_URL", ""):
             logger.warning("REDIS_URL is not set: Celery tasks run eagerly, in-process (no worker needed).")

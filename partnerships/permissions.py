@@ -53,6 +53,7 @@ class Action(StrEnum):
     ROSTER_MANAGE = "roster.manage"
     PARTICIPANT_VIEW = "participant.view"
     PARTICIPANT_MANAGE = "participant.manage"
+    PARTICIPANT_DATA_RIGHTS = "participant.data_rights"
     REPORT_VIEW = "report.view"
     REPORT_RUN = "report.run"
     REPORT_INTERNAL = "report.internal"
@@ -112,6 +113,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     # people of their cohorts through the roster.
     Action.PARTICIPANT_VIEW: CONVENER | {Role.CASE_MANAGER},
     Action.PARTICIPANT_MANAGE: CONVENER | {Role.CASE_MANAGER},
+    # A person's data rights (DOMAIN.md §6): the full-record export (every category, every organization's rows and
+    # the audit trail), corrections with their reason, and erasure. Convener admins only, each audited.
+    Action.PARTICIPANT_DATA_RIGHTS: ADMIN,
     # Outcome reports: funders see their granted partnerships' snapshots, suppressed, and may ask for a fresh run
     # of those (selectors and services narrow it); convener staff see every scope unsuppressed, marked internal,
     # with drill-down and the SNAP E&T table. The participant-level PIRL export is for convener admins only.

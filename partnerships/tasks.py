@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from partnerships import selectors
+from partnerships import rls, selectors
 from partnerships.models import Convener
 
 
@@ -33,7 +33,7 @@ def engagement_refresh_all() -> int:
     from partnerships.models import Council
 
     total = 0
-    for convener in Convener.objects.filter(is_active=True):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True)):
         for council_id in Council.objects.for_convener(convener).values_list("pk", flat=True):
             total += engagement_refresh_council(convener.pk, council_id)
     return total

@@ -10,6 +10,7 @@ from django.views import View
 
 from partnerships.models import Convener, Membership
 from partnerships.permissions import Action, allowed_actions, require
+from partnerships.security.middleware import mfa_setup_response, tenant_gate
 from partnerships.selectors import tenant_resolve
 
 
@@ -34,6 +35,8 @@ class TenantViewMixin(LoginRequiredMixin):
         self.convener, self.membership = tenant_resolve(user=request.user, convener_slug=convener_slug)
         request.convener = self.convener  # type: ignore[attr-defined]
         request.membership = self.membership  # type: ignore[attr-defined]
+        if tenant_gate(request, self.membership):  # a role that needs MFA, granted since this session signed in
+            return mfa_setup_response(request)
         action = self.permissions.get(request.method or "GET")
         if action is None and request.method == "HEAD":
             action = self.permissions.get("GET")

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import Convener, Membership, Partnership, User
 from partnerships.roles import Role
@@ -251,7 +252,7 @@ def reports_schedule(*, cadence: str, today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     queued = 0
-    for convener in Convener.objects.filter(is_active=True):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True)):
         partnerships = Partnership.objects.for_convener(convener).exclude(status=Partnership.Status.CLOSED)
         for partnership in partnerships:
             kinds = ([PeriodKind.PROGRAM_YEAR, PeriodKind.SINCE_START] if cadence == "monthly"

@@ -45,6 +45,7 @@ from participants.models import (
     StreamEnrollment,
     SupportiveService,
 )
+from partnerships import rls
 from partnerships.models import (
     ActionItem,
     AuditEvent,
@@ -115,6 +116,7 @@ from tests.factories import (
 )
 from tests.oews import load_oews_extract
 from tests.tenancy.harness import tenant_owned_models
+from tests.world_cache import cached_world
 
 LAFAYETTE_IN = "0029200"  # OEWS metro area: Lafayette-West Lafayette, IN
 ATLANTA = "0012060"
@@ -317,6 +319,7 @@ def build_tenant(*, name: str, slug: str) -> TenantSide:
         for role in Role
     }
     admin = users[Role.CONVENER_ADMIN]
+    rls.set_tenant(convener, user_id=admin.pk)  # PostgreSQL's audit triggers name the admin as the builder
     orgs = {
         org_type: OrganizationFactory(convener=convener, org_type=org_type, name=pattern.format(m=marker), actor=admin)
         for org_type, pattern in ORG_NAMES.items()
@@ -548,12 +551,18 @@ def build_councils(
 
 @pytest.fixture
 def world(db: None) -> World:
+    return cached_world(build_world)  # built once per test process on PostgreSQL, then copied in (world_cache.py)
+
+
+def build_world() -> World:
     load_oews_extract()  # public reference data (SOC occupations, OEWS wages): 10 areas, about 15 ms
-    return World(
+    world = World(
         a=build_tenant(name="Alpha Workforce Board", slug="alpha"),
         b=build_tenant(name="Beta Sector Partners", slug="beta"),
         stranger=UserFactory(email="stranger@nowhere.example", full_name="Sam Stranger"),
     )
+    rls.reset()  # tests start with no tenant on the connection, as a request does
+    return world
 
 
 @pytest.fixture

@@ -38,6 +38,8 @@ from partnerships.models import (
     hash_invitation_token,
 )
 from partnerships.roles import OrganizationType, Role
+from partnerships.security.policy import MFA_REQUIRED_ROLES
+from partnerships.security.totp import totp_code, totp_enroll, totp_secret
 
 PASSWORD = "a-long-test-passphrase-42"
 # Meetings happen in the portal's time zone (settings.TIME_ZONE).
@@ -154,6 +156,13 @@ class MembershipFactory(TenantOwnedFactory):
     def partnerships(self, create: bool, extracted: Iterable[Partnership] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.partnerships.set(extracted)
+
+    @factory.post_generation
+    def mfa(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        """A role that must use two-factor authentication gets an authenticator app, as its user set one up
+        (a random secret: ``totp_secret_of(user)``); ``mfa=False`` leaves the user without one."""
+        if create and extracted is not False and self.role in MFA_REQUIRED_ROLES:
+            totp_enroll(self.user, recovery_codes=False)
 
 
 class InvitationFactory(TenantOwnedFactory):
@@ -613,3 +622,15 @@ def run_import(*, membership: Membership, kind: str, filename: str, rows: list[l
     job = import_start(convener=membership.convener, actor=membership.user, membership=membership, kind=kind,
                        filename=filename, payload=out.getvalue().encode())
     return import_execute(convener=membership.convener, job=job)
+
+
+def totp_secret_of(user: User) -> str:
+    """The secret of the user's authenticator app (decrypted), as the app on their phone holds it."""
+    from allauth.mfa.models import Authenticator
+
+    return totp_secret(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP))
+
+
+def totp_code_of(user: User, at: float | None = None) -> str:
+    """The code the user's authenticator app shows now (or at ``at``)."""
+    return totp_code(totp_secret_of(user), at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,16 @@ def test_production_refuses_an_empty_allowed_hosts():
 def test_production_starts_when_both_are_set():
     result = start_production(**COMPLETE_ENV)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_passes_every_deployment_check():
+    """``manage.py check --deploy``: HTTPS redirect, HSTS (subdomains, preload), secure cookies, X-Frame-Options,
+    a strong SECRET_KEY, DEBUG off, and the checks of the apps (django-csp's among them), none silenced."""
+    variables = {**COMPLETE_ENV, "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.production", **variables}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

@@ -1,9 +1,11 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,8 +38,24 @@ WSGI_APPLICATION = "config.wsgi.application"
 # ---------------------------------------------------------------------------
 # Database: an embedded SQLite file for the demo; PostgreSQL when DATABASE_URL says so.
 # ---------------------------------------------------------------------------
+# PostgreSQL row-level security (partnerships/rls.py) binds the role the application connects as, so in production
+# DATABASE_URL names a login role that is neither the tables' owner nor a superuser: DATABASE_APP_ROLE (created by
+# the dbsecurity migration, NOLOGIN) or a login role granted it. MIGRATION_DATABASE_URL names the owner: when it
+# is set, the commands in OWNER_COMMANDS (and any process started with DATABASE_AS_OWNER=true, e.g. a maintenance
+# shell) connect with it instead, and bypass the policies.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")
+MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
+OWNER_COMMANDS = {"migrate", "seed_demo", "load_oews", "pii_rotate_keys", "createcachetable", "flush"}
+
+
+def _runs_as_owner() -> bool:
+    command = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name in ("manage.py", "django-admin") else ""
+    return env.bool("DATABASE_AS_OWNER", default=False) or command in OWNER_COMMANDS
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db("MIGRATION_DATABASE_URL" if MIGRATION_DATABASE_URL and _runs_as_owner() else "DATABASE_URL",
+                      default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -59,6 +77,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two-factor authentication: TOTP apps, WebAuthn security keys, recovery codes
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -67,6 +86,7 @@ THIRD_PARTY_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap's dist files as static/bootstrap/
     "django_bootstrap5",
     "django_htmx",
+    "csp",  # django-csp 4: the Content-Security-Policy header and its per-request nonce
 ]
 LOCAL_APPS = [
     "partnerships",
@@ -74,11 +94,13 @@ LOCAL_APPS = [
     "programs",
     "participants",
     "reports",
+    "dbsecurity",  # PostgreSQL row-level security, the application role and the audit triggers (migrations only)
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +110,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Authentication hardening (partnerships/security): PII roles' sessions time out, and MFA-required roles are
+    # held at the two-factor setup page until they have an authenticator. After auth, messages and htmx.
+    "partnerships.security.middleware.PIISessionTimeoutMiddleware",
+    "partnerships.security.middleware.MFARequiredMiddleware",
 ]
 
 TEMPLATES = [
@@ -123,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "partnerships.adapters.InvitationOnlyAccountAdapter"
+ACCOUNT_ADAPTER = "partnerships.security.adapters.PortalAccountAdapter"  # invitation-only; first 2FA setup
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -139,6 +165,33 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Behind a reverse proxy, allauth's per-IP limits must read the client's address from X-Forwarded-For (the
+# number of trusted proxies in front of Django); with 0 they use REMOTE_ADDR, i.e. the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
+# Passwords: Argon2id (memory-hard) for new and re-hashed passwords; older hashes still verify and are upgraded
+# to Argon2id at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Two-factor authentication (allauth.mfa). Required for the roles in partnerships/security/policy.py
+# (convener admin and staff, case manager) and for platform operators; optional for everyone else.
+MFA_ADAPTER = "partnerships.security.adapters.PortalMFAAdapter"  # TOTP secrets and recovery seeds encrypted at rest
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Partnership Portal"
+MFA_TOTP_TOLERANCE = 1  # the previous and next 30-second code too (phone clock drift, RFC 6238 §5.2); each once
+MFA_PASSKEY_LOGIN_ENABLED = False  # security keys are a second factor here, never a password replacement
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # plain-http origins: local.py only
+MFA_RECOVERY_CODE_COUNT = 10
+
+# Sessions of roles that can see participant PII (DOMAIN.md §6): signed out after this long without a request,
+# and after this long since signing in, whatever the activity. Other roles keep SESSION_COOKIE_AGE.
+PII_SESSION_IDLE_SECONDS = env.int("PII_SESSION_IDLE_SECONDS", default=30 * 60)
+PII_SESSION_MAX_SECONDS = env.int("PII_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 
 # ---------------------------------------------------------------------------
 # Email: console locally; SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pass@host:587)
@@ -166,6 +219,27 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4). Scripts and styles come from this origin or carry the request's nonce
+# (templates write nonce="{{ request.csp_nonce }}"); no 'unsafe-inline', no 'unsafe-eval', so neither a style
+# attribute nor an inline event handler runs, and an injected <script> without the nonce is refused. Bar widths are
+# CSS classes (partnerships/templatetags/bars.py), not style attributes; htmx's indicator styles are in portal.css.
+# The API docs pages (config/api_docs.py) keep this policy too: their init scripts and styles carry the nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons (form controls, the navbar toggler) are data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # ---------------------------------------------------------------------------
 # REST framework and its schema
@@ -202,6 +276,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge image from validator.swagger.io: it would send the schema's address elsewhere, and the CSP refuses it.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Every operation documents the errors it can answer (400/401/403/404, with their bodies), not only success;
+    # tests/security/test_api_fuzz.py holds each response to the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnerships.api.schema.add_error_responses",
+    ],
     # Several models have a "status"; name each enum after its model instead of a hash.
     "ENUM_NAME_OVERRIDES": {
         "PartnershipStatusEnum": "partnerships.models.Partnership.Status",

@@ -146,7 +146,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         return self._output(survey)
 
     @extend_schema(responses=s.SurveyResponseSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def responses(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Who was invited, who answered (and when) and who did not."""
         rows = selectors.survey_responses(convener=self.convener, survey=self.get_object())

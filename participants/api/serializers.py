@@ -584,3 +584,313 @@ class ImportTemplateSerializer(serializers.Serializer):
 class ImportTemplateQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, required=False,
                                    help_text="The template to download; without it, the list of templates")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Data rights: the full-record export (selectors.participant_record_export). These serializers document its shape in
+# the OpenAPI schema; the response is the export dict itself, the same as the page's JSON download (a test keeps the
+# two in step, key by key).
+# ---------------------------------------------------------------------------------------------------
+def _text(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(allow_blank=True, **kwargs)
+
+
+def _day(**kwargs: Any) -> serializers.DateField:
+    return serializers.DateField(allow_null=True, **kwargs)
+
+
+def _moment(**kwargs: Any) -> serializers.DateTimeField:
+    return serializers.DateTimeField(allow_null=True, **kwargs)
+
+
+def _money(help_text: str = "Exact decimal string, e.g. \"17.25\"") -> serializers.CharField:
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
+def _who() -> serializers.CharField:
+    return serializers.CharField(allow_null=True, help_text="The portal user's name (or email address)")
+
+
+class ExportOrganizationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ExportWorkspaceSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ExportParticipantSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Internal id")
+    public_id = serializers.CharField(help_text="Our own id (P-XXXXXXXX), never the SSN")
+    status = serializers.ChoiceField(choices=Participant.Status.choices)
+    first_name = serializers.CharField()
+    middle_name = _text()
+    last_name = serializers.CharField()
+    preferred_name = _text()
+    ssn_last4 = serializers.CharField(allow_null=True, help_text="The last four digits: the full SSN is never shown")
+    ssn_on_file = serializers.BooleanField()
+    date_of_birth = _day()
+    age_at_entry = serializers.IntegerField(allow_null=True)
+    email = _text()
+    phone = _text()
+    address = _text()
+    city = _text()
+    state = _text()
+    postal_code = _text()
+    sex = _text()
+    ethnicity = _text()
+    race = _text()
+    veteran = serializers.BooleanField()
+    education_at_entry = _text()
+    employment_status_at_entry = _text()
+    hourly_wage_at_entry = _money()
+    prior_quarter_earnings = _money()
+    barrier_low_income = serializers.BooleanField()
+    barrier_english_learner = serializers.BooleanField()
+    barrier_basic_skills = serializers.BooleanField()
+    barrier_single_parent = serializers.BooleanField()
+    barrier_homeless = serializers.BooleanField()
+    barrier_justice_involved = serializers.BooleanField()
+    barrier_long_term_unemployed = serializers.BooleanField()
+    barrier_disability = serializers.BooleanField()
+    barrier_no_transportation = serializers.BooleanField()
+    barrier_child_care = serializers.BooleanField()
+    benefit_snap = serializers.BooleanField()
+    benefit_tanf = serializers.BooleanField()
+    benefit_ssi = serializers.BooleanField()
+    benefit_other = serializers.BooleanField()
+    abawd = serializers.BooleanField()
+    snap_participation = _text()
+    organization = ExportOrganizationSerializer(help_text="The partner organization that owns the record")
+    case_manager = _who()
+    intake_date = _day()
+    created_by = _who()
+    created_at = _moment()
+    updated_at = _moment()
+
+
+class ExportStreamSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ExportStreamEnrollmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    stream = ExportStreamSerializer()
+    entry_date = _day()
+    exit_date = _day()
+    exit_source = _text()
+    exit_reason = _text()
+    exclusion_reason = _text()
+    created_by = _who()
+    updated_at = _moment()
+
+
+class ExportCohortSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    program = serializers.CharField()
+    partnership = serializers.CharField()
+    start_date = _day()
+    end_date = _day()
+
+
+class ExportCohortEnrollmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cohort = ExportCohortSerializer()
+    status = serializers.ChoiceField(choices=CohortEnrollment.Status.choices)
+    applied_on = _day()
+    enrolled_on = _day()
+    completed_on = _day()
+    withdrawn_on = _day()
+    withdrawal_reason = _text()
+    seat_override = serializers.BooleanField()
+    created_by = _who()
+    updated_at = _moment()
+
+
+class ExportSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cohort = serializers.CharField()
+    day = _day()
+    kind = serializers.CharField()
+
+
+class ExportAttendanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    enrollment = serializers.IntegerField(help_text="Id of the cohort enrollment")
+    session = ExportSessionSerializer()
+    status = serializers.CharField()
+    hours = _money("Exact decimal string")
+    recorded_by = _who()
+    recorded_at = _moment()
+
+
+class ExportConsentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    recipients = ExportOrganizationSerializer(many=True)
+    share_identity = serializers.BooleanField()
+    share_enrollment = serializers.BooleanField()
+    share_services = serializers.BooleanField()
+    share_credentials = serializers.BooleanField()
+    share_employment = serializers.BooleanField()
+    share_benefits = serializers.BooleanField()
+    for_coordination = serializers.BooleanField()
+    for_reporting = serializers.BooleanField()
+    for_evaluation = serializers.BooleanField()
+    for_employer_interview = serializers.BooleanField()
+    signed_on = _day()
+    expires_on = _day()
+    revoked_at = _moment()
+    revoked_by = _who()
+    revocation_note = _text()
+    recorded_by = _who()
+    created_at = _moment()
+
+
+class ExportServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    stream_enrollment = serializers.IntegerField(help_text="Id of the funding-stream enrollment that paid")
+    stream = serializers.CharField(help_text="Its stream code")
+    service_type = serializers.ChoiceField(choices=SupportiveService.ServiceType.choices)
+    amount = _money()
+    provided_on = _day()
+    vendor = _text()
+    status = serializers.ChoiceField(choices=SupportiveService.Status.choices)
+    note = _text()
+    recorded_by = _who()
+    decided_by = _who()
+    updated_at = _moment()
+
+
+class ExportNoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    noted_on = _day()
+    text = serializers.CharField()
+    confidential = serializers.BooleanField()
+    author = _who()
+    organization = ExportOrganizationSerializer(allow_null=True)
+    created_at = _moment()
+
+
+class ExportOccupationSerializer(serializers.Serializer):
+    soc_code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ExportPlacementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    employer = ExportOrganizationSerializer(allow_null=True)
+    employer_name = serializers.CharField()
+    occupation = ExportOccupationSerializer()
+    cohort_enrollment = serializers.IntegerField(allow_null=True)
+    start_date = _day()
+    hourly_wage = _money()
+    hours_per_week = _money("Exact decimal string")
+    related_to_training = serializers.BooleanField()
+    placement_type = serializers.ChoiceField(choices=Placement.PlacementType.choices)
+    ended_on = _day()
+    recorded_by = _who()
+    created_at = _moment()
+
+
+class ExportRetentionCheckSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    placement = serializers.IntegerField()
+    milestone_days = serializers.IntegerField()
+    due_on = _day()
+    checked_on = _day()
+    employed = serializers.BooleanField(allow_null=True)
+    same_employer = serializers.BooleanField(allow_null=True)
+    current_wage = _money()
+    note = _text()
+    reminded_at = _moment()
+    checked_by = _who()
+
+
+class ExportWageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    wages = _money()
+    employer_fein = _text()
+    source = serializers.ChoiceField(choices=QuarterlyWage.Source.choices)  # type: ignore[assignment]  # a field named "source" (DRF pops declared fields)
+    recorded_by = _who()
+    created_at = _moment()
+
+
+class ExportCredentialSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    enrollment = serializers.IntegerField(allow_null=True)
+    program_credential = serializers.IntegerField(allow_null=True)
+    ctdl_type = serializers.CharField()
+    name = serializers.CharField()
+    issuer = serializers.CharField()
+    awarded_on = _day()
+    recorded_by = _who()
+    created_at = _moment()
+
+
+class ExportSkillGainSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    enrollment = serializers.IntegerField(allow_null=True)
+    gain_type = serializers.CharField()
+    achieved_on = _day()
+    note = _text()
+    recorded_by = _who()
+    created_at = _moment()
+
+
+class ExportImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row number the import's error report uses (the header is 1)")
+    cells = serializers.DictField(child=serializers.CharField(allow_blank=True),
+                                  help_text="The row's cells by column; an SSN shows its last four digits only")
+
+
+class ExportImportFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    status = serializers.ChoiceField(choices=ImportJob.Status.choices)
+    uploaded_at = _moment()
+    uploaded_by = _who()
+    rows = ExportImportRowSerializer(many=True)
+
+
+class ExportAuditEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    occurred_at = _moment()
+    action = serializers.CharField(help_text="e.g. participant.view, participant.update, note.add")
+    actor = serializers.CharField(allow_null=True)
+    source = serializers.CharField(help_text="app, api, admin, import or task")  # type: ignore[assignment]  # a field named "source" (DRF pops declared fields)
+    target_type = serializers.CharField()
+    target_id = serializers.CharField()
+    metadata = serializers.DictField()
+
+
+class ParticipantRecordExportSerializer(serializers.Serializer):
+    """Everything the portal holds about one person (DOMAIN.md §6), with stable keys: every section is present
+    (empty as []), dates are ISO 8601, money is an exact decimal string. Confidential notes are included: the export
+    is the person's own record, read by a convener admin."""
+
+    format = serializers.CharField(help_text=f"Always {selectors.EXPORT_FORMAT!r}")
+    format_version = serializers.IntegerField()
+    exported_at = _moment()
+    exported_by = _who()
+    workspace = ExportWorkspaceSerializer()
+    participant = ExportParticipantSerializer()
+    stream_enrollments = ExportStreamEnrollmentSerializer(many=True)
+    cohort_enrollments = ExportCohortEnrollmentSerializer(many=True)
+    attendance = ExportAttendanceSerializer(many=True)
+    consents = ExportConsentSerializer(many=True)
+    supportive_services = ExportServiceSerializer(many=True)
+    case_notes = ExportNoteSerializer(many=True)
+    placements = ExportPlacementSerializer(many=True)
+    retention_checks = ExportRetentionCheckSerializer(many=True)
+    quarterly_wages = ExportWageSerializer(many=True)
+    credentials = ExportCredentialSerializer(many=True)
+    skill_gains = ExportSkillGainSerializer(many=True)
+    import_files = ExportImportFileSerializer(many=True, help_text="Rows about the person in uploaded import files")
+    audit_trail = ExportAuditEventSerializer(many=True, help_text="Who viewed or changed the record, oldest first")

@@ -1,5 +1,6 @@
 """Participants API: the caseload and each person's record, their funding streams (co-enrollment), consents,
-supportive services, case notes, placements, retention checks, quarterly wages, and bulk imports.
+supportive services, case notes, placements, retention checks, quarterly wages, and bulk imports; and, for convener
+admins only, the export of one person's full record (their data rights).
 
 Who sees what is decided in ``participants.access`` and applied by ``participants.selectors``, exactly as on the
 pages: convener staff see everyone; a case manager the people their organization owns plus those whose current
@@ -73,6 +74,7 @@ class ParticipantViewSet(mixins.ListModelMixin, TenantViewSet):
         "retrieve": VIEW,
         "create": MANAGE,
         "partial_update": MANAGE,
+        "export_record": Action.PARTICIPANT_DATA_RIGHTS,
     }
 
     def get_queryset(self) -> Any:
@@ -161,6 +163,20 @@ class ParticipantViewSet(mixins.ListModelMixin, TenantViewSet):
         services.participant_update(convener=self.convener, actor=request.user,  # type: ignore[arg-type]
                                     membership=self.membership, participant=person, **data.service_fields())
         return self._detail(person.pk)
+
+    @extend_schema(responses=s.ParticipantRecordExportSerializer)
+    @action(detail=True, methods=["get"], url_path="export")
+    def export_record(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The person's full record, for their data-access request (DOMAIN.md §6; convener admins only, every export
+        audited): profile, every funding-stream and cohort enrollment, attendance, consent, supportive service, case
+        note (confidential ones included), placement, retention check, quarterly wage, credential and skill gain, their
+        rows in uploaded import files, and the audit trail of who viewed or changed the record. The SSN is given as
+        its last four digits only. The same document as the page's JSON download."""
+        person, _ = selectors.participant_get(convener=self.convener, membership=self.membership,
+                                              participant_id=kwargs["pk"])
+        record = services.participant_export_record(convener=self.convener, actor=request.user,  # type: ignore[arg-type]
+                                                    participant=person, file_format="json", source="api")
+        return Response(record, headers={"Cache-Control": "no-store"})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -440,7 +456,8 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantV
         responses={(200, "application/json"): s.ImportTemplateSerializer(many=True),
                    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The CSV template of ``kind``")},
     )
-    @action(detail=False, methods=["get"], renderer_classes=[renderers.JSONRenderer, CSVRenderer])
+    @action(detail=False, methods=["get"], renderer_classes=[renderers.JSONRenderer, CSVRenderer],
+            pagination_class=None)
     def template(self, request: Request, *args: Any, **kwargs: Any) -> Response | HttpResponse:
         """With ``kind``, the CSV template (the columns and one example row); without, the list of templates with
         their columns and download links."""

@@ -12,12 +12,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from partnerships.models import Convener, Membership
 from partnerships.permissions import Action, can
+from partnerships.security.middleware import tenant_gate
+from partnerships.security.policy import MFA_REQUIRED_MESSAGE
 from partnerships.selectors import tenant_resolve
 
 
@@ -34,12 +37,22 @@ class TenantAPIMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication happens here
         convener_slug = kwargs.get("convener_slug") or self.kwargs.get("convener_slug")  # type: ignore[attr-defined]
         self.convener, self.membership = tenant_resolve(user=request.user, convener_slug=convener_slug)
+        if tenant_gate(request._request, self.membership):  # a role that needs MFA, granted since sign-in
+            raise exceptions.PermissionDenied(MFA_REQUIRED_MESSAGE + ".")
         key: str = getattr(self, "action", None) or request.method or ""
         action = self.permissions.get(key) or self.permissions.get(request.method or "")
         if action is None:
             raise exceptions.MethodNotAllowed(request.method or "")
         if not can(self.membership, action):
             raise exceptions.PermissionDenied("Your role in this workspace cannot do that.")
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        # Errors are JSON (as the schema documents them), whatever the operation's own media type: the 404 of a
+        # CSV export is not a CSV file. finalize_response hands this renderer to the response.
+        self.request.accepted_renderer = JSONRenderer()  # type: ignore[attr-defined]
+        self.request.accepted_media_type = JSONRenderer.media_type  # type: ignore[attr-defined]
+        return response
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()  # type: ignore[misc]
@@ -67,7 +80,11 @@ class TenantViewSet(TenantAPIMixin, viewsets.GenericViewSet):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django's ValidationError from services as a 400 with field errors."""
+    """DRF's handler, plus Django's ValidationError from services as a 400 with field errors.
+
+    A 400 is always an object of field errors: a bare list of messages (DRF's own, e.g. a search term with a NUL
+    character) goes under ``non_field_errors``, as the schema's ValidationError documents.
+    """
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         if NON_FIELD_ERRORS in detail:  # model-level errors: named as DRF names its own
@@ -77,4 +94,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        exc = exceptions.ValidationError(detail={"non_field_errors": exc.detail})
     return drf_exception_handler(exc, context)

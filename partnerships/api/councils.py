@@ -319,7 +319,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         return Response(AttendanceOutputSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=AttendanceOutputSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attendance(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Who came, by organization and by person."""
         return self._attendance(self.get_object())

@@ -69,7 +69,7 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "org_type", "size_band", "naics_code", "naics_title", "ein", "website", "city",
                   "state", "notes", "member_count", "created_at"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_naics_title(self, organization: Organization) -> str | None:
         return naics_title(organization.naics_code) if organization.naics_code else None
 
@@ -315,7 +315,7 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
         return Response(CouncilMixSerializer(mix).data)
 
     @extend_schema(responses=GoalSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="goals")
+    @action(detail=True, methods=["get"], url_path="goals", pagination_class=None)
     def goals(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         goals = selectors.goal_list(convener=self.convener, partnership=self.get_object())
         return Response(GoalSerializer(goals, many=True).data)

@@ -5,9 +5,11 @@ They only narrow what a selector already returned for the tenant and membership;
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,6 +26,26 @@ from partnerships.models import (
     Representative,
 )
 from partnerships.roles import OrganizationType, Role
+
+
+class LocalDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, in the site's time zone.
+
+    Python accepts UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: a time with a valid but far offset would
+    reach the database as written and fail there (a 500). Converted here, it is just another instant; one that
+    falls outside the calendar once converted is a 400.
+    """
+
+    def strptime(self, value: str, format: str) -> datetime:
+        parsed = super().strptime(value, format)
+        try:
+            return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+        except OverflowError:
+            raise forms.ValidationError("The date and time are out of range.", code="overflow") from None
+
+
+class LocalDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = LocalDateTimeField
 
 
 class MembershipFilter(django_filters.FilterSet):
@@ -93,8 +115,8 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="council__kind", choices=Council.Kind.choices,
                                        help_text="The council: industry or workforce partners")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = LocalDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = LocalDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     upcoming = django_filters.BooleanFilter(method="filter_upcoming",
                                             help_text="true: scheduled and not yet started; false: already started")
 
@@ -160,8 +182,8 @@ class EngagementFilter(django_filters.FilterSet):
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(lookup_expr="startswith")
     actor_email = django_filters.CharFilter(lookup_expr="iexact")
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = LocalDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = LocalDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

@@ -62,7 +62,7 @@ class PartnershipBriefSerializer(serializers.ModelSerializer):
 class MembershipSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = OrganizationBriefSerializer(read_only=True, allow_null=True)
     partnerships = PartnershipBriefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -79,9 +79,9 @@ class MembershipUpdateSerializer(serializers.Serializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = OrganizationBriefSerializer(read_only=True, allow_null=True)
     partnerships = PartnershipBriefSerializer(many=True, read_only=True)
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Invitation
@@ -106,7 +106,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class MeMembershipSerializer(serializers.ModelSerializer):
     convener_slug = serializers.CharField(source="convener.slug")
     convener_name = serializers.CharField(source="convener.name")
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = OrganizationBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Membership

@@ -96,7 +96,7 @@ class OrganizationForm(forms.Form):
         }
         self.fields["name"].widget.attrs.update(duplicate_check, autocomplete="organization")
         self.fields["ein"].widget.attrs.update(duplicate_check, autocomplete="off")
-        self.fields["state"].widget.attrs.update(autocomplete="address-level1", style="max-width: 6rem")
+        self.fields["state"].widget.attrs.update({"autocomplete": "address-level1", "class": "input-state"})
         self.fields["org_type"].widget.attrs["data-org-type-select"] = "true"
 
     def clean_naics_code(self) -> str:
@@ -207,7 +207,7 @@ class PartnershipForm(forms.Form):
         self.fields["industry_naics"].widget.attrs.update(
             naics_picker_attrs(convener=convener, target="naics-results", max_digits=4)
         )
-        self.fields["state"].widget.attrs.update(style="max-width: 6rem")
+        self.fields["state"].widget.attrs["class"] = "input-state"
         area_field: forms.ModelChoiceField = self.fields["labor_market_area"]  # type: ignore[assignment]
         area_field.queryset = LaborMarketArea.objects.filter(
             area_type__in=[LaborMarketArea.AreaType.METRO, LaborMarketArea.AreaType.STATE],

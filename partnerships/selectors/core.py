@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from partnerships import rls
 from partnerships.models import (
     AuditEvent,
     Convener,
@@ -28,11 +29,14 @@ def tenant_resolve(*, user: User | AnonymousUser, convener_slug: str) -> tuple[C
     """The convener named in the URL and the caller's active membership in it, or 404 for both cases."""
     if not isinstance(user, User):
         raise Http404("No such workspace")
+    # On PostgreSQL the same query also sets app.convener_id and app.user_id for row-level security (rls.py).
     membership = (
         Membership.unscoped.select_related("convener", "organization", "user")
         .filter(user=user, is_active=True, convener__slug=convener_slug, convener__is_active=True)
+        .annotate(**rls.scope_columns())
         .first()
     )
+    rls.scoped()
     if membership is None:
         raise Http404("No such workspace")
     return membership.convener, membership

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.models import (
     Convener,
@@ -213,7 +214,8 @@ def _mark_email_verified(user: User) -> None:
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the invitation's convener. The link was sent to the address, so it also verifies the address."""
-    with transaction.atomic():
+    # Outside a workspace URL: the tenant for row-level security (the audit event) is the invitation's.
+    with transaction.atomic(), rls.tenant_context(invitation.convener_id, user_id=user.pk):
         locked = Invitation.unscoped.select_for_update().get(pk=invitation.pk)
         invitation_check(invitation=locked)
         if locked.email.lower() != user.email.lower():

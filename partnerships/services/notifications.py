@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerships import rls
 from partnerships.audit import audit_record
 from partnerships.ics import meeting_ics
 from partnerships.models import ActionItem, Convener, CouncilSeat, Meeting, Membership, Representative
@@ -172,7 +173,7 @@ def meeting_reminders_send(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     until = now + reminder_lead()
     totals = {"meetings": 0, "emails": 0}
-    for convener in Convener.objects.filter(is_active=True).order_by("pk"):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True).order_by("pk")):
         due = list(
             Meeting.objects.for_convener(convener)
             .filter(status=Meeting.Status.SCHEDULED, reminder_sent_at__isnull=True, starts_at__gt=now,
@@ -272,7 +273,7 @@ def action_items_overdue_digest(*, today: date | None = None) -> dict[str, int]:
     """
     today = today or timezone.localdate()
     totals = {"conveners": 0, "owners": 0, "emails": 0, "items": 0}
-    for convener in Convener.objects.filter(is_active=True).order_by("pk"):
+    for convener in rls.each_convener(Convener.objects.filter(is_active=True).order_by("pk")):
         items = overdue_action_items(convener=convener, today=today)
         if not items:
             continue

@@ -50,7 +50,7 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "version", "scope", "scope_id", "scope_label", "period_kind", "period_label",
                   "period_start", "period_end", "as_of", "hire_window_days", "computed_at"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_scope_id(self, snapshot: ReportSnapshot) -> int | None:
         return _scope_id(snapshot)
 
@@ -143,11 +143,11 @@ class ReportRunOutputSerializer(serializers.ModelSerializer):
                   "period_label", "period_start", "period_end", "as_of", "hire_window_days", "trigger", "notify",
                   "requested_by", "requested_at", "started_at", "finished_at", "error", "snapshot", "snapshot_url"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_scope_id(self, run: ReportRun) -> int | None:
         return _scope_id(run)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_snapshot_url(self, run: ReportRun) -> str | None:
         return snapshot_url(self.context, run.snapshot_id) if run.snapshot_id else None
 

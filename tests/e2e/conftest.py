@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from partnerships.security.totp import totp_code
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -41,3 +43,46 @@ def browser() -> Iterator[object]:
 def screenshot_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# ---------------------------------------------------------------------------------------------------
+# Signing in, second factor included
+# ---------------------------------------------------------------------------------------------------
+def complete_sign_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the real pages: the password, then the second factor the account calls for.
+
+    An account with an authenticator app gets its current code (computed from the app's secret); a role that must
+    use two-factor authentication and has none yet is held at the setup page, where this sets up an app the way a
+    person would, with the key shown on the page. Returns once the portal has the user past those steps.
+    """
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.get_by_label("Authentication code").fill(current_code_of(email))
+        page.get_by_role("button", name="Verify and sign in").click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+    elif "/accounts/2fa/totp/activate/" in page.url:
+        set_up_authenticator_app(page)
+
+
+def set_up_authenticator_app(page) -> str:
+    """On the setup page: read the key as a person would type it into their app, enter the app's code, go on to
+    the portal from the recovery codes page. Returns the key."""
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.get_by_label("6-digit code").fill(totp_code(secret))
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    page.get_by_role("heading", name="Recovery codes").wait_for()
+    page.get_by_role("link", name="Continue to the portal").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+    return secret
+
+
+def current_code_of(email: str) -> str:
+    from allauth.mfa.models import Authenticator
+
+    from partnerships.security.totp import totp_secret
+
+    return totp_code(totp_secret(Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)))

@@ -21,6 +21,7 @@ from partnerships.models import Membership, User
 from partnerships.roles import OrganizationType, Role
 from programs import services as program_services
 from programs.models import FUNDING_STREAMS, Cohort, CohortEnrollment, CredentialAward, FundingStream, Program
+from tests.e2e.conftest import complete_sign_in
 from tests.oews import load_oews_extract
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,10 +90,7 @@ def test_a_case_manager_enrolls_a_snap_participant_and_follows_them_into_a_job(
     today = timezone.localdate()
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(case_manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, case_manager.email, PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
 
     # --- 1. Intake: a SNAP recipient, SNAP E&T (voluntary) at entry -------------------------------

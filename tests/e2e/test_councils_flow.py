@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from partnerships import services
 from partnerships.models import ActionItem, CouncilSeat, Meeting, MeetingAttendance, Membership, Partnership, User
 from partnerships.roles import OrganizationType, Role
+from tests.e2e.conftest import complete_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,10 +71,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
     convener, admin = gorge
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, admin.email, PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(r"/c/gorge/$"))
     assert page.get_by_role("heading", name="Welcome, Morgan").is_visible()
     shot(page, screenshot_dir, "01-home-empty")
@@ -220,10 +218,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
     # Rita, the hospital's representative, sees the meeting and that she is recorded present.
     rita = browser.new_context(viewport={"width": 1280, "height": 900})
     page = rita.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill("rita@riverbend.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, "rita@riverbend.example", PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(r"/c/gorge/$"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
     page.get_by_role("link", name=TITLE).click()

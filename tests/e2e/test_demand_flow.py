@@ -17,6 +17,7 @@ from employers.models import LaborMarketArea, SkillNeed
 from partnerships import services
 from partnerships.models import Council, Membership, User
 from partnerships.roles import OrganizationType, Role
+from tests.e2e.conftest import complete_sign_in
 from tests.oews import load_oews_extract
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,10 +73,7 @@ def shot(page, directory: Path, name: str) -> None:
 def sign_in(browser, live_server, user: User):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, user.email, PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(r"/c/tippe/$"))
     return context, page
 

@@ -28,6 +28,7 @@ from programs.models import (
     FundingStream,
     Program,
 )
+from tests.e2e.conftest import complete_sign_in
 from tests.factories import aggregate
 from tests.oews import load_oews_extract
 
@@ -97,10 +98,7 @@ def shot(page, directory: Path, name: str) -> None:
 def sign_in(browser, live_server, user: User):
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, user.email, PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
     return context, page
 

@@ -15,6 +15,7 @@ from partnerships import services
 from partnerships.models import Membership, User
 from partnerships.roles import OrganizationType, Role
 from programs.models import FUNDING_STREAMS, FundingStream
+from tests.e2e.conftest import complete_sign_in
 from tests.factories import (
     CohortFactory,
     OrganizationFactory,
@@ -89,10 +90,7 @@ def tippecanoe():
 def sign_in(browser, live_server, user: User):
     context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    complete_sign_in(page, live_server.url, user.email, PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
     return context, page
 

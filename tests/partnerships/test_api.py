@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from partnerships.models import Invitation
 from partnerships.roles import OrganizationType, Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code_of
 from tests.tenancy.harness import tenant_routes
 
 INVITATIONS = "/api/v1/c/alpha/invitations/"
@@ -92,8 +92,9 @@ def test_a_role_without_the_permission_gets_403_from_the_api(world, api_client_f
 # ---------------------------------------------------------------------------------------------------
 def test_a_token_from_the_token_endpoint_authenticates_api_calls(world):
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": world.a.admin.email, "password": PASSWORD},
-                           format="json")
+    # The admin has two-factor authentication: the token needs the app's current code too (tests/security).
+    response = client.post("/api/v1/auth/token/", {"username": world.a.admin.email, "password": PASSWORD,
+                                                   "code": totp_code_of(world.a.admin)}, format="json")
     assert response.status_code == 200, response.content
     token = response.json()["token"]
 

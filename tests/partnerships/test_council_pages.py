@@ -30,6 +30,8 @@ from partnerships.models import (
     User,
 )
 from partnerships.roles import OrganizationType, Role
+from partnerships.security.policy import mfa_required_for
+from partnerships.security.totp import totp_enroll
 from tests.factories import PASSWORD
 
 EASTERN = ZoneInfo("America/New_York")
@@ -146,6 +148,8 @@ def inland(db) -> Tenant:
 
 
 def client_as(user: User) -> Client:
+    if mfa_required_for(user):  # roles that reach participant records must have set up two-factor authentication
+        totp_enroll(user, recovery_codes=False)
     client = Client()
     client.force_login(user)
     return client

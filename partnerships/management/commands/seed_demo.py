@@ -60,12 +60,18 @@ from partnerships.models import (
     User,
 )
 from partnerships.roles import OrganizationType, Role
+from partnerships.security.policy import MFA_REQUIRED_ROLES
+from partnerships.security.totp import totp_enroll
 from programs.demo import seed_programs
 from reports.demo import report_summary, seed_reports
 
 # A published demo password; the demo accounts exist only in the seeded local database.
 DEMO_PASSWORD = "partnership-demo-2026"  # noqa: S105
 DEMO_DOMAIN = "demo.partnershipportal.org"
+# Published too: the authenticator-app key of every demo login whose role requires two-factor authentication
+# (convener admin and staff, case manager, platform operator). Add it to any authenticator app, or print the
+# current code with `manage.py demo_totp <email>`. Demo accounts only; real accounts set up their own.
+DEMO_TOTP_SECRET = "PARTNERSHIPPORTALDEMOTOTPSECRET2"  # noqa: S105
 
 ORG = OrganizationType
 SIZE = Organization.SizeBand
@@ -1142,6 +1148,28 @@ def seed_users(ctx: SeedContext) -> None:
         ctx.users[spec.email] = user
 
 
+def needs_mfa(spec: DemoUserSpec) -> bool:
+    return spec.operator or any(grant.role in MFA_REQUIRED_ROLES for grant in spec.grants)
+
+
+def seed_authenticators(ctx: SeedContext) -> None:
+    """Demo logins that must use two-factor authentication get an authenticator app with DEMO_TOTP_SECRET (and
+    recovery codes), so a visitor can sign in; a key changed while trying the demo is put back."""
+    from allauth.mfa.models import Authenticator
+
+    for spec in DEMO_USERS:
+        if not needs_mfa(spec):
+            continue
+        user = ctx.users[spec.email]
+        before = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).values_list("pk", flat=True)
+        before_pk = before.first()
+        authenticator, _ = totp_enroll(user, DEMO_TOTP_SECRET)
+        if before_pk is None:
+            ctx.changes["authenticator app set up"] += 1
+        elif before_pk != authenticator.pk:
+            ctx.changes["authenticator app reset"] += 1
+
+
 def _membership_state(convener: Convener, user: User) -> tuple[Any, ...] | None:
     membership = Membership.objects.for_convener(convener).filter(user=user).first()
     if membership is None:
@@ -1989,6 +2017,7 @@ STEPS: list[Step] = [
     seed_partnerships,
     seed_users,
     seed_memberships,
+    seed_authenticators,
     seed_invitations,
     seed_council_organizations,
     seed_council_seats,
@@ -2096,6 +2125,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo logins")
         self._print_table(("email", "role", "workspace", "password"), demo_logins())
+        two_factor = ", ".join(spec.local_part for spec in DEMO_USERS if needs_mfa(spec))
+        self.stdout.write(
+            f"Two-factor sign-in ({two_factor}): after the password, enter the code of an authenticator app holding "
+            f"the demo key {DEMO_TOTP_SECRET}, or print the current code with "
+            f"`.venv/bin/python manage.py demo_totp admin@{DEMO_DOMAIN}`."
+        )
         self.stdout.write("")
         self.stdout.write("Pending invitations (People page; resending one prints its email in the server console)")
         self._print_table(("email", "role", "workspace"), pending_demo_invitations())
