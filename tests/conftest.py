@@ -589,3 +589,18 @@ def api_client_for() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The attack suite's run id, chosen before any xdist worker starts (tests/security/attack_report.py)."""
+    from tests.security.attack_report import configure_run
+
+    configure_run(config)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Sum the attack suite's per-item counts (written by any worker) into var/security/attack_suite.json; a leak, or
+    a whole suite of fewer than 2,000 attempts, fails the run."""
+    from tests.security.attack_report import finish_run
+
+    finish_run(session)

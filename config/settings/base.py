@@ -149,7 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "partnerships.security.adapters.PortalAccountAdapter"  # invitation-only; first 2FA setup
+# Invitation-only sign-up; two-factor setup right after signing in asks for no second password.
+ACCOUNT_ADAPTER = "partnerships.security.adapters.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -161,6 +162,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partnership Portal] "
+# Failed sign-ins: 10 a minute per IP, 5 per 5 minutes per account (then even the right password is refused). The
+# sign-in page, the Django admin (routed through it) and the API token endpoint share these counters.
 ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
@@ -188,8 +191,9 @@ MFA_PASSKEY_LOGIN_ENABLED = False  # security keys are a second factor here, nev
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # plain-http origins: local.py only
 MFA_RECOVERY_CODE_COUNT = 10
 
-# Sessions of roles that can see participant PII (DOMAIN.md §6): signed out after this long without a request,
-# and after this long since signing in, whatever the activity. Other roles keep SESSION_COOKIE_AGE.
+# Sessions of roles that can see participant PII (DOMAIN.md §6; convener admin and staff, case manager, provider
+# staff) and of platform operators: signed out after this long without a request, and after this long since signing
+# in, whatever the activity. Other roles keep SESSION_COOKIE_AGE.
 PII_SESSION_IDLE_SECONDS = env.int("PII_SESSION_IDLE_SECONDS", default=30 * 60)
 PII_SESSION_MAX_SECONDS = env.int("PII_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 
@@ -225,7 +229,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # (templates write nonce="{{ request.csp_nonce }}"); no 'unsafe-inline', no 'unsafe-eval', so neither a style
 # attribute nor an inline event handler runs, and an injected <script> without the nonce is refused. Bar widths are
 # CSS classes (partnerships/templatetags/bars.py), not style attributes; htmx's indicator styles are in portal.css.
-# The API docs pages (config/api_docs.py) keep this policy too: their init scripts and styles carry the nonce.
+# The API docs pages keep this policy too (their scripts carry the nonce); ReDoc's page alone adds a hashed <style>
+# and a blob: worker (config/api_docs.py says why). Django's admin needs no nonce: its scripts are files ('self').
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -221,7 +221,7 @@ class ParticipantDetailSerializer(ParticipantListSerializer):
     skill_gains = SkillGainBriefSerializer(source="api_gains", many=True, read_only=True, allow_null=True)
     next_check = NextCheckSerializer(source="api_next_check", read_only=True, allow_null=True)
     employment_status_at_entry = serializers.ChoiceField(choices=Participant.EmploymentStatus.choices,
-                                                         read_only=True, allow_null=True)
+                                                         read_only=True, allow_null=True, allow_blank=True)
     hourly_wage_at_entry = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True,
                                                     allow_null=True)
     prior_quarter_earnings = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True,
@@ -229,7 +229,7 @@ class ParticipantDetailSerializer(ParticipantListSerializer):
     benefits = serializers.SerializerMethodField()
     abawd = serializers.BooleanField(read_only=True, allow_null=True)
     snap_participation = serializers.ChoiceField(choices=Participant.SnapParticipation.choices, read_only=True,
-                                                 allow_null=True)
+                                                 allow_null=True, allow_blank=True)
 
     sections: ClassVar[dict[str, tuple[str, ...]]] = {
         "owner": ("ssn_last4", "date_of_birth", "barriers"),

@@ -26,6 +26,7 @@ from partnerships import selectors, services
 from partnerships.api import filters
 from partnerships.api.base import TenantViewSet
 from partnerships.api.serializers import (
+    CalendarDateTimeField,
     MemberUserField,
     OrganizationBriefSerializer,
     PartnershipBriefSerializer,
@@ -192,8 +193,8 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
 
 class MeetingUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = CalendarDateTimeField()
+    ends_at = CalendarDateTimeField()
     location = serializers.CharField(max_length=200, allow_blank=True)
     online_link = serializers.URLField(allow_blank=True)
     agenda = serializers.CharField(allow_blank=True)
@@ -205,8 +206,8 @@ class MeetingUpdateSerializer(serializers.Serializer):
 class MeetingCreateSerializer(serializers.Serializer):
     council = TenantPrimaryKeyField(Council)
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(required=False, help_text="Defaults to 90 minutes after the start")
+    starts_at = CalendarDateTimeField()
+    ends_at = CalendarDateTimeField(required=False, help_text="Defaults to 90 minutes after the start")
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     online_link = serializers.URLField(required=False, allow_blank=True)
     agenda = serializers.CharField(required=False, allow_blank=True)

@@ -5,7 +5,7 @@ They only narrow what a selector already returned for the tenant and membership;
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
@@ -28,24 +28,26 @@ from partnerships.models import (
 from partnerships.roles import OrganizationType, Role
 
 
-class LocalDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 date-time, in the site's time zone.
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC.
 
     Python accepts UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: a time with a valid but far offset would
-    reach the database as written and fail there (a 500). Converted here, it is just another instant; one that
-    falls outside the calendar once converted is a 400.
+    reach the database as written and fail there (a 500). In UTC it is just another instant; one that falls
+    outside the calendar once converted is a 400.
     """
 
-    def strptime(self, value: str, format: str) -> datetime:
-        parsed = super().strptime(value, format)
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None or timezone.is_naive(parsed):
+            return parsed
         try:
-            return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+            return parsed.astimezone(UTC)
         except OverflowError:
             raise forms.ValidationError("The date and time are out of range.", code="overflow") from None
 
 
 class LocalDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = LocalDateTimeField
+    field_class = UTCDateTimeField
 
 
 class MembershipFilter(django_filters.FilterSet):

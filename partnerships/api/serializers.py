@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -39,6 +40,22 @@ class MemberUserField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(
             memberships__convener=self.context["convener"], memberships__is_active=True
         ).distinct()
+
+
+class CalendarDateTimeField(serializers.DateTimeField):
+    """A date and time in the years 1900 to 2199, where anything on a partnership's calendar falls.
+
+    Earlier times come back with the local mean time of the site's time zone (an offset such as -04:56:02, which
+    is no RFC 3339 date-time), and times at the ends of the calendar overflow once a duration is added to them.
+    """
+
+    default_error_messages = {"out_of_range": "Give a date and time between 1900 and 2199."}
+
+    def to_internal_value(self, value: Any) -> datetime:
+        parsed = super().to_internal_value(value)
+        if not 1900 <= parsed.year <= 2199:
+            self.fail("out_of_range")
+        return parsed
 
 
 class UserBriefSerializer(serializers.ModelSerializer):

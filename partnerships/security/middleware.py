@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,8 +25,9 @@ from partnerships.security.policy import (
     MFA_REQUIRED_MESSAGE,
     MFA_REQUIRED_ROLES,
     PII_ROLES,
-    PRIMARY_AUTHENTICATORS,
     has_primary_authenticator,
+    has_second_factor,
+    holds_role,
     session_marks,
     stamp_session,
     update_marks,
@@ -64,9 +64,8 @@ def mfa_setup_response(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": MFA_REQUIRED_MESSAGE + ".", "code": "mfa_required"}, status=403)
     messages.warning(
         request,
-        "Your role gives you access to participant records, so your account needs two-factor authentication. "
+        "Your account can reach participant records, so it needs two-factor authentication. "
         "Set up an authenticator app (or a security key) to continue.",
-        extra_tags="mfa-required",
     )
     return _redirect(request, reverse("mfa_activate_totp"))
 
@@ -122,7 +121,7 @@ class PIISessionTimeoutMiddleware:
         logout(request)
         if is_api(request):
             return JsonResponse({"detail": message, "code": "session_expired"}, status=401)
-        messages.info(request, message, extra_tags="session-expired")
+        messages.info(request, message)
         target = request.get_full_path() if request.method == "GET" else request.path
         login_url = redirect_to_login(target, reverse(settings.LOGIN_URL))["Location"]
         return _redirect(request, login_url)
@@ -163,16 +162,9 @@ class MFARequiredMiddleware:
     @staticmethod
     def token_facts(key: str) -> dict[str, bool] | None:
         """The MFA facts of a token's user, in one query (None for an unknown token: DRF answers 401 then)."""
-        from allauth.mfa.models import Authenticator
-
-        def memberships(roles: frozenset[str]) -> Exists:
-            return Exists(Membership.unscoped.filter(
-                user=OuterRef("user_id"), is_active=True, convener__is_active=True, role__in=roles))
-
         row = (
             Token.objects.filter(key=key)
-            .annotate(mfa_role=memberships(MFA_REQUIRED_ROLES), mfa=Exists(
-                Authenticator.objects.filter(user=OuterRef("user_id"), type__in=PRIMARY_AUTHENTICATORS)))
+            .annotate(mfa_role=holds_role(MFA_REQUIRED_ROLES, "user_id"), mfa=has_second_factor("user_id"))
             .values("mfa_role", "mfa", "user__is_staff")
             .first()
         )

@@ -33,31 +33,31 @@ def now() -> float:
     return time.time()
 
 
-def _active_memberships(roles: frozenset[str]) -> Exists:
-    return Exists(
-        Membership.unscoped.filter(user=OuterRef("pk"), is_active=True, convener__is_active=True, role__in=roles)
-    )
+def holds_role(roles: frozenset[str], user_ref: str = "pk") -> Exists:
+    """Whether the user (``OuterRef(user_ref)``) holds one of ``roles`` in an active workspace."""
+    return Exists(Membership.unscoped.filter(
+        user=OuterRef(user_ref), is_active=True, convener__is_active=True, role__in=roles))
 
 
-def _enrolled() -> Exists:
-    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=PRIMARY_AUTHENTICATORS))
+def has_second_factor(user_ref: str = "pk") -> Exists:
+    return Exists(Authenticator.objects.filter(user=OuterRef(user_ref), type__in=PRIMARY_AUTHENTICATORS))
 
 
 def security_facts(user_id: Any) -> dict[str, bool]:
     """Whether the user must use MFA, has set it up, and can see PII: one query.
 
-    Platform operators (staff) must use MFA too: the Django admin reaches every workspace.
+    Platform operators (staff) count as both: the Django admin reaches every workspace's records.
     """
     row = (
         User.objects.filter(pk=user_id)
-        .annotate(mfa_role=_active_memberships(MFA_REQUIRED_ROLES), pii=_active_memberships(PII_ROLES),
-                  mfa=_enrolled())
+        .annotate(mfa_role=holds_role(MFA_REQUIRED_ROLES), pii=holds_role(PII_ROLES), mfa=has_second_factor())
         .values("mfa_role", "pii", "mfa", "is_staff")
         .first()
     )
     if row is None:
         return {"mfa_required": False, "mfa": False, "pii": False}
-    return {"mfa_required": row["mfa_role"] or row["is_staff"], "mfa": row["mfa"], "pii": row["pii"]}
+    staff = row["is_staff"]
+    return {"mfa_required": row["mfa_role"] or staff, "mfa": row["mfa"], "pii": row["pii"] or staff}
 
 
 def has_primary_authenticator(user: AbstractBaseUser) -> bool:

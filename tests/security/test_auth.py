@@ -125,8 +125,10 @@ def test_roles_without_access_to_participant_records_are_not_asked_for_mfa(membe
 
 def test_a_platform_operator_must_set_up_mfa_before_the_admin(db):
     operator = User.objects.create_superuser("operator@ops.example", PASSWORD)
-    response = signed_in(operator).get("/admin/")
+    client = signed_in(operator)
+    response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"] == SETUP_URL
+    assert client.session["auth_security"]["pii"]  # and the short sessions: the admin reaches every workspace
 
 
 def test_an_api_token_of_a_user_without_mfa_is_refused_with_one_query(member, django_assert_num_queries):

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from partnerships.management.commands.seed_demo import (
     DEMO_DOMAIN,
     DEMO_TOTP_SECRET,
+    Command,
     SeedContext,
     seed_authenticators,
     seed_users,
@@ -56,3 +57,11 @@ def test_demo_totp_refuses_accounts_that_are_not_demo_logins():
         call_command("demo_totp", "admin@alpha.example", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="no authenticator app"):
         call_command("demo_totp", f"employer@{DEMO_DOMAIN}", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_demo_logins_printout_tells_how_to_get_past_the_second_factor():
+    out = StringIO()
+    Command(stdout=out)._print_logins()
+    text = out.getvalue()
+    assert "Two-factor sign-in: admin, staff, casemanager and operator also enter a code" in text
+    assert DEMO_TOTP_SECRET in text and f"manage.py demo_totp admin@{DEMO_DOMAIN}" in text

@@ -2125,11 +2125,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo logins")
         self._print_table(("email", "role", "workspace", "password"), demo_logins())
-        two_factor = ", ".join(spec.local_part for spec in DEMO_USERS if needs_mfa(spec))
+        two_factor = [spec.local_part for spec in DEMO_USERS if needs_mfa(spec)]
         self.stdout.write(
-            f"Two-factor sign-in ({two_factor}): after the password, enter the code of an authenticator app holding "
-            f"the demo key {DEMO_TOTP_SECRET}, or print the current code with "
-            f"`.venv/bin/python manage.py demo_totp admin@{DEMO_DOMAIN}`."
+            f"Two-factor sign-in: {', '.join(two_factor[:-1])} and {two_factor[-1]} also enter a code after the "
+            f"password.\nAdd the demo key {DEMO_TOTP_SECRET} to an authenticator app, or print the current code: "
+            f".venv/bin/python manage.py demo_totp admin@{DEMO_DOMAIN}"
         )
         self.stdout.write("")
         self.stdout.write("Pending invitations (People page; resending one prints its email in the server console)")
