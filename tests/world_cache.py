@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import psycopg2
 from django.apps import apps
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
@@ -123,7 +124,7 @@ def _restore(dump: list[_Rows]) -> bool:
                 for rows in dump:
                     raw.copy_expert(f"COPY {_q(rows.table)} FROM STDIN WITH (FORMAT binary)", io.BytesIO(rows.data))
                 cursor.execute("SET LOCAL session_replication_role = origin")
-        except IntegrityError:
+        except (IntegrityError, psycopg2.IntegrityError):  # copy_expert raises psycopg2's own errors
             return False
         # Sequences stay ahead of the copied ids, even after a test that reset them. Not transactional: one
         # statement, whatever the test does next.

@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from employers.models import DemandRun, DemandSurvey, Skill, SkillNeed
+from partnerships.api.filters import IdFilter
 
 
 class SurveyFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id")
     is_open = django_filters.BooleanFilter(method="filter_open", help_text="Open today (true) or not (false)")
 
     class Meta:
@@ -26,9 +27,9 @@ class SurveyFilter(django_filters.FilterSet):
 
 
 class NeedFilter(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(field_name="survey_id")
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
-    employer = django_filters.NumberFilter(field_name="employer_id")
+    survey = IdFilter(field_name="survey_id")
+    partnership = IdFilter(field_name="partnership_id")
+    employer = IdFilter(field_name="employer_id")
     status = django_filters.ChoiceFilter(choices=SkillNeed.Status.choices)
     soc_code = django_filters.CharFilter(field_name="occupation__soc_code", lookup_expr="startswith",
                                          help_text="SOC code or its first digits, e.g. 51-41")

@@ -23,6 +23,7 @@ from participants.models import (
     SupportiveService,
     current_consent_q,
 )
+from partnerships.api.filters import IdFilter
 
 
 class ParticipantQuerySerializer(serializers.Serializer):
@@ -42,7 +43,7 @@ class ParticipantQuerySerializer(serializers.Serializer):
 class ParticipantRowFilter(django_filters.FilterSet):
     """Shared by every flat list of a person's rows: ``?participant=<id>``."""
 
-    participant = django_filters.NumberFilter(field_name="participant_id")
+    participant = IdFilter(field_name="participant_id")
 
 
 class StreamEnrollmentFilter(ParticipantRowFilter):
@@ -55,7 +56,7 @@ class StreamEnrollmentFilter(ParticipantRowFilter):
 
 
 class ConsentFilter(ParticipantRowFilter):
-    recipient = django_filters.NumberFilter(field_name="recipients", help_text="Names this organization (id)")
+    recipient = IdFilter(field_name="recipients", help_text="Names this organization (id)")
     current = django_filters.BooleanFilter(method="filter_current", help_text="Signed, not expired, not revoked")
 
     class Meta:
@@ -88,7 +89,7 @@ class CaseNoteFilter(ParticipantRowFilter):
 
 
 class PlacementFilter(ParticipantRowFilter):
-    employer = django_filters.NumberFilter(field_name="employer_id", help_text="A partner employer (id)")
+    employer = IdFilter(field_name="employer_id", help_text="A partner employer (id)")
     occupation = django_filters.CharFilter(field_name="occupation__soc_code", help_text="SOC code, e.g. 31-1131")
 
     class Meta:
@@ -97,8 +98,8 @@ class PlacementFilter(ParticipantRowFilter):
 
 
 class RetentionCheckFilter(django_filters.FilterSet):
-    participant = django_filters.NumberFilter(field_name="placement__participant_id")
-    placement = django_filters.NumberFilter(field_name="placement_id")
+    participant = IdFilter(field_name="placement__participant_id")
+    placement = IdFilter(field_name="placement_id")
     done = django_filters.BooleanFilter(field_name="checked_on", lookup_expr="isnull", exclude=True,
                                         help_text="Recorded (true) or still to do (false)")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Due before today and not recorded")

@@ -246,22 +246,26 @@ class EraseView(DataRightsPage):
         return {"form": forms.get("form") or EraseForm(public_id=self.participant.public_id),
                 "preview": selectors.participant_erase_preview(convener=self.convener, participant=self.participant)}
 
-    @method_decorator(reauthentication_required)
     def post(self, request: HttpRequest, participant_id: int) -> HttpResponse:
         person = self.load(participant_id)
         form = EraseForm(request.POST, public_id=person.public_id)
-        if form.is_valid():
-            public_id, pk = person.public_id, person.pk
-            try:
-                counts = services.participant_erase(convener=self.convener, actor=request.user,  # type: ignore[arg-type]
-                                                    participant=person, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                rows = sum(counts.values())
-                messages.success(request, f"Deleted the personal data of {public_id} ({rows} row{pluralize(rows)} in "
-                                          f"all). The audit "
-                                          f"trail keeps the erasure under internal id {pk}; published reports keep "
-                                          "their figures.")
-                return redirect(url("caseload", self.convener.slug))
-        return self.page(400, form=form)
+        if not form.is_valid():
+            return self.page(400, form=form)
+        return self._erase(request, person, form)
+
+    # Asked once the person is found and the form is right, so another workspace's id is a 404 and a mistyped id
+    # is shown at once; the replayed POST comes back through ``post``.
+    @method_decorator(reauthentication_required)
+    def _erase(self, request: HttpRequest, person: Participant, form: EraseForm) -> HttpResponse:
+        public_id, pk = person.public_id, person.pk
+        try:
+            counts = services.participant_erase(convener=self.convener, actor=request.user,  # type: ignore[arg-type]
+                                                participant=person, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.page(400, form=form)
+        rows = sum(counts.values())
+        messages.success(request, f"Deleted the personal data of {public_id} ({rows} row{pluralize(rows)} in all). "
+                                  f"The audit trail keeps the erasure under internal id {pk}; published reports keep "
+                                  "their figures.")
+        return redirect(url("caseload", self.convener.slug))

@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 
 from partnerships.models import (
     ActionItem,
@@ -50,9 +51,25 @@ class LocalDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1})
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number in the range of a primary key.
+
+    NumberFilter reads a decimal, so ``1.2e+20`` became a lookup the database could not run (SQLite cannot hold
+    the number: a 500). Here a fraction or a number out of range is a 400, like any other bad filter value.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class MembershipFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    organization = IdFilter(field_name="organization_id")
     is_active = django_filters.BooleanFilter()
 
     class Meta:
@@ -82,7 +99,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class RepresentativeFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    organization = IdFilter(field_name="organization_id")
     is_active = django_filters.BooleanFilter()
     has_user = django_filters.BooleanFilter(field_name="user", lookup_expr="isnull", exclude=True,
                                             help_text="Linked to a portal user")
@@ -103,7 +120,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
 
 class CouncilFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id")
     kind = django_filters.ChoiceFilter(choices=Council.Kind.choices)
 
     class Meta:
@@ -112,8 +129,8 @@ class CouncilFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    council = django_filters.NumberFilter(field_name="council_id")
-    partnership = django_filters.NumberFilter(field_name="council__partnership_id")
+    council = IdFilter(field_name="council_id")
+    partnership = IdFilter(field_name="council__partnership_id")
     kind = django_filters.ChoiceFilter(field_name="council__kind", choices=Council.Kind.choices,
                                        help_text="The council: industry or workforce partners")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
@@ -139,15 +156,15 @@ OPEN_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
 
 
 class ActionItemFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
-    meeting = django_filters.NumberFilter(field_name="meeting_id")
+    partnership = IdFilter(field_name="partnership_id")
+    meeting = IdFilter(field_name="meeting_id")
     status = django_filters.MultipleChoiceFilter(choices=ActionItem.Status.choices,
                                                  help_text="Repeat for several: ?status=open&status=in_progress")
     is_open = django_filters.BooleanFilter(method="filter_is_open", help_text="Open or in progress")
     overdue = django_filters.BooleanFilter(method="filter_overdue",
                                            help_text="Open or in progress, and due before today")
-    owner_representative = django_filters.NumberFilter(field_name="owner_representative_id")
-    owner_user = django_filters.NumberFilter(field_name="owner_user_id")
+    owner_representative = IdFilter(field_name="owner_representative_id")
+    owner_user = IdFilter(field_name="owner_user_id")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
 
@@ -169,9 +186,9 @@ class ActionItemFilter(django_filters.FilterSet):
 
 
 class EngagementFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="council__partnership_id")
-    council = django_filters.NumberFilter(field_name="council_id")
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    partnership = IdFilter(field_name="council__partnership_id")
+    council = IdFilter(field_name="council_id")
+    organization = IdFilter(field_name="organization_id")
     drifting = django_filters.BooleanFilter(field_name="is_drifting")
     size_band = django_filters.ChoiceFilter(field_name="organization__size_band",
                                             choices=Organization.SizeBand.choices)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from partnerships.api.filters import IdFilter
 from programs.models import Cohort, CredentialAward, Program, SkillGain
 
 
@@ -15,8 +16,7 @@ class ProgramFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(field_name="program_type", choices=Program.ProgramType.choices)
     status = django_filters.ChoiceFilter(choices=Program.Status.choices)
     occupation = django_filters.CharFilter(method="filter_occupation", help_text="SOC code, e.g. 31-1131")
-    provider = django_filters.NumberFilter(method="filter_provider",
-                                           help_text="An organization that leads or supports the program")
+    provider = IdFilter(method="filter_provider", help_text="An organization that leads or supports the program")
     search = django_filters.CharFilter(method="filter_search", help_text="Words of the program's name")
 
     class Meta:
@@ -39,8 +39,8 @@ class ProgramFilter(django_filters.FilterSet):
 
 
 class CohortFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
-    program = django_filters.NumberFilter(field_name="program_id")
+    partnership = IdFilter(field_name="partnership_id")
+    program = IdFilter(field_name="program_id")
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices)
     occupation = django_filters.CharFilter(field_name="target_occupation__soc_code",
                                            help_text="SOC code of the target occupation, e.g. 31-1131")
@@ -51,9 +51,9 @@ class CohortFilter(django_filters.FilterSet):
 
 
 class CredentialAwardFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="enrollment__cohort_id")
-    enrollment = django_filters.NumberFilter(field_name="enrollment_id")
-    participant = django_filters.NumberFilter(field_name="participant_id")
+    cohort = IdFilter(field_name="enrollment__cohort_id")
+    enrollment = IdFilter(field_name="enrollment_id")
+    participant = IdFilter(field_name="participant_id")
     ctdl_type = django_filters.CharFilter()
 
     class Meta:
@@ -62,9 +62,9 @@ class CredentialAwardFilter(django_filters.FilterSet):
 
 
 class SkillGainFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="enrollment__cohort_id")
-    enrollment = django_filters.NumberFilter(field_name="enrollment_id")
-    participant = django_filters.NumberFilter(field_name="participant_id")
+    cohort = IdFilter(field_name="enrollment__cohort_id")
+    enrollment = IdFilter(field_name="enrollment_id")
+    participant = IdFilter(field_name="participant_id")
     gain_type = django_filters.ChoiceFilter(choices=SkillGain.GainType.choices)
 
     class Meta:

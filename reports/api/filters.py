@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import django_filters
 
+from partnerships.api.filters import IdFilter
 from reports.models import PeriodKind, ReportRun, ReportSnapshot, Scope
 
 
 class RunFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReportRun.Status.choices)
     scope = django_filters.ChoiceFilter(choices=Scope.choices)
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id")
 
     class Meta:
         model = ReportRun
@@ -21,7 +22,7 @@ class RunFilter(django_filters.FilterSet):
 
 
 class SnapshotFilter(django_filters.FilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id")
     scope = django_filters.ChoiceFilter(choices=Scope.choices)
     period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices)
 

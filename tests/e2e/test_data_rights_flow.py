@@ -1,6 +1,6 @@
 """A participant's erasure in a real browser (issue 8, data rights): the convener admin opens the record, follows
-"Delete personal data" from the Data rights panel, mistypes the public id, confirms their password, is told what was
-wrong, types it right, and lands on the participant list with the record gone. Screenshots go to test-artifacts/."""
+"Delete personal data" from the Data rights panel, mistypes the public id and is told so, types it right, confirms their
+password, and lands on the participant list with the record gone. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -70,20 +70,20 @@ def test_a_convener_admin_deletes_a_participants_data_through_the_confirmation_p
     preview = page.locator("#erase-preview").inner_text().splitlines()
     assert "1 stream enrollment" in preview and "1 case note" in preview
 
-    # A mistyped id: the password is asked for first (the action cannot be undone), then the mistake is shown.
+    # A mistyped id is refused at once, and nothing is deleted.
     page.get_by_label("Type the participant's public id to confirm").fill("P-WRONG234")
     page.get_by_label("Reason").fill("Her written request of Sep 30 to delete her data")
     page.get_by_role("button", name="Delete permanently").click()
-    page.get_by_label("Your password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
     page.get_by_text(f"That is not {person.public_id}: type the public id exactly as shown.").wait_for()
     page.screenshot(path=str(screenshot_dir / "e2e-data-rights-01-wrong-confirmation.png"), full_page=True)
     assert Participant.objects.for_convener(convener).filter(pk=person.pk).exists()
 
-    # The right id: the password was just confirmed, so the deletion goes through.
+    # The right id: the password is asked for again (it cannot be undone), then the deletion goes through.
     page.get_by_label("Type the participant's public id to confirm").fill(person.public_id)
     page.get_by_label("Reason").fill("Her written request of Sep 30 to delete her data")
     page.get_by_role("button", name="Delete permanently").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(re.compile(rf"/c/{SLUG}/participants/$"))
     page.get_by_text(re.compile(rf"Deleted the personal data of {person.public_id} \(\d+ rows in all\)")).wait_for()
     page.screenshot(path=str(screenshot_dir / "e2e-data-rights-02-deleted.png"), full_page=True)
