@@ -115,17 +115,18 @@ def world_ids(side: Any) -> dict[str, int]:
     for model in tenant_owned_models():
         for field in model._meta.get_fields():
             target = field.related_model
-            if not (field.is_relation and field.concrete) or field.name == "convener" or target is None:
+            if not (field.is_relation and field.concrete and isinstance(target, type)) or field.name == "convener":
                 continue
             if target is User:
                 ids.setdefault(field.name, side.admin.pk)
             if not issubclass(target, TenantOwnedModel):  # public reference data (occupations...) or a user
                 continue
             try:
-                ids.setdefault(field.name, side.primary(target).pk)
-                ids.setdefault(target._meta.model_name, side.primary(target).pk)
+                pk = side.primary(target).pk
             except LookupError:  # the world has no row of that model
                 continue
+            ids.setdefault(field.name, pk)
+            ids.setdefault(target._meta.model_name or field.name, pk)
     ids.update({name: side.orgs[org_type].pk for name, org_type in ORGANIZATION_FIELDS.items()})
     ids.update({f"{name}s": pk for name, pk in list(ids.items()) if not name.endswith("s")})
     assert Organization._meta.model_name in ids
