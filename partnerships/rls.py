@@ -23,7 +23,6 @@ updated or deleted (bulk updates and imports included), with source "db", the ac
 and, for updates, the names of the changed columns, never a value.
 """
 
-# ruff: noqa: S608  (DDL built from constants, model tables and a checked role name; never from input)
 from __future__ import annotations
 
 import inspect
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
 CONVENER_SETTING = "app.convener_id"
 USER_SETTING = "app.user_id"
 POLICY_NAME = "tenant_isolation"
-AUDIT_FUNCTION = "portal_audit_write"
+AUDIT_FUNCTION_PREFIX = "portal_audit_"
 AUDIT_TRIGGER_PREFIX = "portal_audit_"
 # The attribute of Django's connection wrapper that remembers which raw connection may carry a tenant setting.
 _MARK = "_rls_scoped_raw_connection"
@@ -209,14 +208,15 @@ def _reset_kept_connections(**kwargs: Any) -> None:
 
 
 def _task_convener_id(task: Any, args: Any, kwargs: Any) -> int | None:
-    if kwargs and "convener_id" in kwargs:
-        return kwargs["convener_id"]
+    """The ``convener_id`` argument of a task's call, by name or by position."""
     try:
-        bound = inspect.signature(task.run).bind_partial(*(args or ()), **(kwargs or {}))
+        value = inspect.signature(task.run).bind_partial(*(args or ()), **(kwargs or {})).arguments.get("convener_id")
+    except (TypeError, ValueError):
+        value = (kwargs or {}).get("convener_id")
+    try:
+        return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
-    value = bound.arguments.get("convener_id")
-    return value if isinstance(value, int) else None
 
 
 _task_previous: dict[str, tuple[str, str]] = {}
@@ -323,61 +323,80 @@ def rls_disable(schema_editor: BaseDatabaseSchemaEditor, tables: Iterable[str]) 
         schema_editor.execute(f"ALTER TABLE {quote(table)} DISABLE ROW LEVEL SECURITY")
 
 
-# One function for every audited table. Statement-level triggers with transition tables: a bulk write of 10,000 rows
-# costs one INSERT ... SELECT into the audit log, not 10,000 trigger calls. PL/pgSQL compiles a trigger function
-# once per table it is attached to, so the row types of new_rows/old_rows never mix. Updates record the names of
-# the columns whose stored value changed (encrypted columns change on every save: a fresh ciphertext), never a value.
-AUDIT_FUNCTION_SQL = f"""
-CREATE OR REPLACE FUNCTION {AUDIT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $body$
+# The audit floor. Statement-level triggers with transition tables: a bulk write of 10,000 rows costs one
+# INSERT ... SELECT into the audit log, not 10,000 trigger calls. Each audited table has its own function, generated
+# from the table's columns: an update compares every column natively (no JSON of the row, so a large file in a
+# column costs a memcmp, not an encoding) and records the names of those whose stored value changed, never a value
+# (encrypted columns change on every save that writes them: a fresh ciphertext). ``audit_functions_refresh`` rebuilds
+# the functions after every ``migrate``, so a column added later is compared too.
+_AUDIT_FUNCTION_TEMPLATE = """
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
 DECLARE
-    acting bigint := NULLIF(current_setting('{USER_SETTING}', true), '')::bigint;
+    acting bigint := NULLIF(current_setting('{user_setting}', true), '')::bigint;
     acting_email text := COALESCE((SELECT u.email FROM partnerships_user u WHERE u.id = acting), '');
     what text := 'db.' || TG_TABLE_NAME || '.' || lower(TG_OP);
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO partnerships_auditevent (convener_id, occurred_at, actor_id, actor_email, action, target_type,
                                              target_id, target_label, source, ip_address, metadata)
-        SELECT n.convener_id, now(), acting, acting_email, what, TG_ARGV[0], n.id::text, '', 'db', NULL,
-               '{{}}'::jsonb
+        SELECT n.convener_id, now(), acting, acting_email, what, {label}, n.id::text, '', 'db', NULL, '{{}}'::jsonb
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO partnerships_auditevent (convener_id, occurred_at, actor_id, actor_email, action, target_type,
                                              target_id, target_label, source, ip_address, metadata)
-        SELECT n.convener_id, now(), acting, acting_email, what, TG_ARGV[0], n.id::text, '', 'db', NULL,
-               jsonb_build_object('columns', (
-                   SELECT COALESCE(jsonb_agg(c.key ORDER BY c.key), '[]'::jsonb)
-                   FROM jsonb_each(to_jsonb(n)) c
-                   WHERE c.value IS DISTINCT FROM to_jsonb(o) -> c.key))
+        SELECT n.convener_id, now(), acting, acting_email, what, {label}, n.id::text, '', 'db', NULL,
+               jsonb_build_object('columns', to_jsonb(array_remove(ARRAY[{changed}]::text[], NULL)))
         FROM new_rows n JOIN old_rows o ON o.id = n.id;
     ELSE
         INSERT INTO partnerships_auditevent (convener_id, occurred_at, actor_id, actor_email, action, target_type,
                                              target_id, target_label, source, ip_address, metadata)
-        SELECT o.convener_id, now(), acting, acting_email, what, TG_ARGV[0], o.id::text, '', 'db', NULL,
-               '{{}}'::jsonb
+        SELECT o.convener_id, now(), acting, acting_email, what, {label}, o.id::text, '', 'db', NULL, '{{}}'::jsonb
         FROM old_rows o;
     END IF;
     RETURN NULL;
 END
 $body$
 """
-
+# Types without an equality operator are compared as text.
+_COMPARED_AS_TEXT = {"json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"}
 _TRIGGER_EVENTS = (("insert", "INSERT", "NEW TABLE AS new_rows"), ("update", "UPDATE",
                    "OLD TABLE AS old_rows NEW TABLE AS new_rows"), ("delete", "DELETE", "OLD TABLE AS old_rows"))
 
 
+def _audit_function(table: str) -> str:
+    return f"{AUDIT_FUNCTION_PREFIX}{table}"[:63]
+
+
+def _audit_function_sql(cursor: Any, quote: Any, table: str, label: str) -> str:
+    cursor.execute("SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                   "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname",
+                   [quote(table)])
+    changed = []
+    for column, type_name in cursor.fetchall():
+        new, old = f"n.{quote(column)}", f"o.{quote(column)}"
+        if type_name in _COMPARED_AS_TEXT:
+            new, old = f"{new}::text", f"{old}::text"
+        changed.append(f"CASE WHEN {new} IS DISTINCT FROM {old} THEN {_literal(column)} END")
+    return _AUDIT_FUNCTION_TEMPLATE.format(function=quote(_audit_function(table)), user_setting=USER_SETTING,
+                                           label=_literal(label), changed=", ".join(changed))
+
+
 def audit_triggers_install(schema_editor: BaseDatabaseSchemaEditor, tables: dict[str, str]) -> None:
-    """The audit function, and its three statement triggers on each table (``{db_table: model label}``)."""
+    """The audit function of each table (``{db_table: model label}``) and its three statement triggers."""
     if not active(schema_editor.connection):
         return
-    quote = schema_editor.quote_name
-    schema_editor.execute(AUDIT_FUNCTION_SQL)
-    for table, label in tables.items():
-        for suffix, event, referencing in _TRIGGER_EVENTS:
-            name = quote(f"{AUDIT_TRIGGER_PREFIX}{suffix}")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}")
-            schema_editor.execute(
-                f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} REFERENCING {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {AUDIT_FUNCTION}(%s)".replace("%s", _literal(label)))
+    with schema_editor.connection.cursor() as cursor:
+        for table, label in tables.items():
+            _audit_install(cursor, schema_editor.quote_name, table, label)
+
+
+def _audit_install(cursor: Any, quote: Any, table: str, label: str) -> None:
+    cursor.execute(_audit_function_sql(cursor, quote, table, label))
+    for suffix, event, referencing in _TRIGGER_EVENTS:
+        name = quote(f"{AUDIT_TRIGGER_PREFIX}{suffix}")
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}")
+        cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} REFERENCING {referencing} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION {quote(_audit_function(table))}()")
 
 
 def audit_triggers_drop(schema_editor: BaseDatabaseSchemaEditor, tables: Iterable[str]) -> None:
@@ -387,9 +406,32 @@ def audit_triggers_drop(schema_editor: BaseDatabaseSchemaEditor, tables: Iterabl
     for table in tables:
         for suffix, _, _ in _TRIGGER_EVENTS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(AUDIT_TRIGGER_PREFIX + suffix)} ON {quote(table)}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(_audit_function(table))}()")
 
 
-def _literal(label: str) -> str:
-    if not label.replace(".", "").replace("_", "").isalnum():
-        raise ValueError(f"Not a model label: {label!r}")
-    return f"'{label}'"
+def audit_functions_refresh(using: str = "default", **kwargs: Any) -> None:
+    """After ``migrate`` (post_migrate): rebuild the audit function of every table that has the audit triggers, from
+    its columns as they are now (and point a table's triggers at its own function if they call another)."""
+    conn = connections[using]
+    if not active(conn):
+        return
+    quote = conn.ops.quote_name
+    labels = {m._meta.db_table: m._meta.label_lower for m in apps.get_models()}
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT c.relname, bool_and(p.proname = %s || c.relname) FROM pg_trigger t "
+                       "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+                       "WHERE t.tgname LIKE %s AND c.relnamespace = current_schema()::regnamespace GROUP BY c.relname",
+                       [AUDIT_FUNCTION_PREFIX, f"{AUDIT_TRIGGER_PREFIX}%"])
+        for table, own_function in cursor.fetchall():
+            if table not in labels:
+                continue
+            if own_function:
+                cursor.execute(_audit_function_sql(cursor, quote, table, labels[table]))
+            else:
+                _audit_install(cursor, quote, table, labels[table])
+
+
+def _literal(text: str) -> str:
+    if not text.replace(".", "").replace("_", "").isalnum():
+        raise ValueError(f"Not a plain name: {text!r}")
+    return f"'{text}'"

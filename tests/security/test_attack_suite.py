@@ -16,11 +16,12 @@ hostile member of one workspace would, in both directions (Beta's people attack 
 
 One request is one attempt. Each attempt is checked three ways: the status (a 5xx is always wrong); the response
 (HTML, JSON, CSV, XLSX, PDF, and the Location and Content-Disposition headers) shows no marker of the victim (its
-name word, any of its rows' str(), its participants' SSN, birth date, public ids, notes, users' emails, invitation
-token), leaving out what the attacker sent itself; and the database (a spy on the connection notes every write to a
-tenant table; each write is followed by a fingerprint of the victim's rows in those tables and a search for rows
-that point across tenants). Every item counts its attempts and leaks into var/security/attack_suite/ and asserts its
-own floor; the session sums them into var/security/attack_suite.json (tests/security/attack_report.py).
+name word, which every row's str() carries, its participants' SSN, birth date, public ids and notes, its users'
+emails, its invitation token), leaving out what the attacker sent itself; and the database (a spy on the connection
+notes every write to a tenant table; each write is followed by a fingerprint of the victim's rows in those tables
+and a search for rows that point across tenants). An SSN on file in the victim's workspace must import and save
+exactly as a fresh one does (no oracle). Every item counts its attempts and leaks into var/security/attack_suite/
+and asserts its own floor; the session sums them into var/security/attack_suite.json (tests/security/attack_report.py).
 
 The 404s are not vacuous: test_isolation.py proves the owner's admin reaches every one of these URLs, and the self
 tests at the end prove each detector fires on a planted leak.
@@ -71,12 +72,12 @@ OBJECT_ROUTES = [r for r in ROUTES if not r.is_list]
 # Minimum attempts per item (each item asserts its own); their sum is the suite's floor, MINIMUM_ATTEMPTS or more.
 FLOORS = {
     "route_walk": 900,  # per role item: both directions, every route and method (1,144 today)
-    "guessed_ids": 280,  # 300 examples
-    "api_smuggling": 350,  # filters and bodies (466 today)
-    "html_smuggling": 120,  # filter forms and posted forms (154 today)
+    "guessed_ids": 220,  # 240 examples
+    "api_smuggling": 350,  # filters and bodies (468 today)
+    "html_smuggling": 150,  # query parameters, filter forms and posted forms (190 today)
     "imports": 60,  # (74 today)
 }
-GUESSES = 300  # Hypothesis examples (one request each)
+GUESSES = 240  # Hypothesis examples (one request each), half per direction
 
 
 def allowed(route: Route, method: str, role: str) -> bool:
@@ -117,7 +118,7 @@ def id_names() -> dict[str, tuple[type[Model], ...]]:
                 continue
             target = f.related_model
             if isinstance(target, type) and (issubclass(target, TenantOwnedModel) or target is User):
-                for name in {f.name, getattr(f, "attname", f.name), f.name.rstrip("s")}:
+                for name in {f.name, getattr(f, "attname", f.name), f.name.removesuffix("s")}:
                     found.setdefault(name, set()).add(target)
     for name, labels in ID_ALIASES.items():
         found.setdefault(name, set()).update(apps.get_model(label) for label in labels)
@@ -879,18 +880,21 @@ def test_api_filters_and_bodies_never_reach_the_other_tenants_rows(campaign: Cam
                                     f"{method} {route.name} {'.'.join(map(str, path))}={model.__name__} as {role}: "
                                     f"{response.status_code}")
                 body = maker.body(content["schema"], serializer, [], [])
-                if "ssn" in body:  # an SSN on file in the other workspace must make no difference here
-                    data = {**body, "ssn": victim.ssn}
-                    twin = maker.body(content["schema"], serializer, [], [])
-                    for role in roles:
-                        theirs = campaign.send("api_bodies", attacker.users[role], method, url, api=True, data=data,
-                                               role=role)
-                        fresh = campaign.send("api_bodies", attacker.users[role], method, url, api=True,
-                                              data={**twin, "first_name": f"Twin {role}"}, role=role, count=False)
-                        if (theirs.status_code < 300) != (fresh.status_code < 300):
-                            campaign.leaks.append(
-                                f"[api_bodies] {method} {url} as {role}: the other workspace's SSN gets "
-                                f"{theirs.status_code}, a fresh one {fresh.status_code}: an oracle across tenants")
+                if "ssn" in getattr(serializer, "fields", {}) and method == "POST":
+                    # An SSN on file in the other workspace must make no difference here (once: then it is on file
+                    # here too).
+                    theirs = campaign.send("api_bodies", attacker.users[roles[0]], method, url, api=True,
+                                           data={**body, "ssn": victim.ssn}, role=roles[0])
+                    fresh = campaign.send("api_bodies", attacker.users[roles[0]], method, url, api=True,
+                                          data={**maker.body(content["schema"], serializer, [], []),
+                                                "ssn": f"123-45-{8000 + maker.n:04d}"}, role=roles[0], count=False)
+                    outcomes[f"victim SSN: {theirs.status_code}, fresh SSN: {fresh.status_code}"] += 1
+                    if (theirs.status_code < 300) != (fresh.status_code < 300):
+                        campaign.leaks.append(
+                            f"[api_bodies] {method} {url} as {roles[0]}: the other workspace's SSN gets "
+                            f"{theirs.status_code}, a fresh one {fresh.status_code}: an oracle across tenants")
+                if attacker is not campaign.world.b:
+                    continue  # the two workspaces have the same operations: one proof of the bodies is enough
                 # The body with the attacker's own ids: proves the smuggled ones met a body valid but for them.
                 baseline = campaign.send("api_bodies", attacker.users[roles[0]], method, url, api=True, data=body,
                                          count=False, role=roles[0])
@@ -1077,6 +1081,7 @@ def test_pages_filter_and_form_posts_never_reach_the_other_tenants_rows(campaign
     validity: Counter[str] = Counter()
     unmapped: set[str] = set()
     with_forms: set[str] = set()
+    outcomes: Counter[str] = Counter()
     for attacker, victim in campaign.directions():
         admin = attacker.admin
         # Reconnaissance: the attacker's admin opens every page of their own workspace and notes its forms (the
@@ -1130,8 +1135,14 @@ def test_pages_filter_and_form_posts_never_reach_the_other_tenants_rows(campaign
                 for model in models:
                     data = {**base, name: [str(victim_id(victim, model))]}
                     for role in roles:
-                        campaign.send("page_forms", attacker.users[role], "POST", action, api=False, data=data,
-                                      expect=None, role=role)
+                        response = campaign.send("page_forms", attacker.users[role], "POST", action, api=False,
+                                                 data=data, expect=None, role=role)
+                        # 302: the form went through (and the integrity check proves the id was not attached).
+                        outcomes[{302: "accepted (id ignored)", 404: "not found"}.get(
+                            response.status_code, "refused")] += 1
+                        if response.status_code == 302:
+                            campaign.notes.setdefault("page_forms_accepted", []).append(
+                                f"{route.name} {name}={model.__name__} as {role}")
             if roles and attacker is campaign.world.b:  # once: the two workspaces have the same forms
                 baselines.append((route, action, base, roles[0]))
         # The same forms with the attacker's own ids, last (some delete or close what they post to): were they valid?
@@ -1141,6 +1152,7 @@ def test_pages_filter_and_form_posts_never_reach_the_other_tenants_rows(campaign
             validity["valid" if response.status_code in (200, 302) and not _has_form_errors(response)
                      else "invalid"] += 1
     campaign.notes["page_form_validity"] = dict(validity)
+    campaign.notes["page_smuggled_id_outcomes"] = dict(outcomes)
     campaign.notes["unmapped_form_ids"] = sorted(unmapped)
     campaign.attempts["smuggled_filters"] += campaign.attempts.pop("page_filters", 0)
     campaign.attempts["smuggled_bodies"] += campaign.attempts.pop("page_forms", 0)

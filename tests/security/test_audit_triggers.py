@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.models import Max
 
@@ -149,6 +150,21 @@ def test_erasing_a_person_audits_the_deletion_of_each_of_their_rows(world: World
         assert sorted(int(e.target_id) for e in deleted) == sorted(ids), model
         assert all(e.actor_id == acting.pk and e.metadata == {} for e in deleted)
     assert_no_pii(trail.events(source="db"))
+
+
+@postgres_only
+def test_a_column_added_by_a_later_migration_is_compared_once_migrate_has_run(world: World, acting: Any) -> None:
+    placement = world.a.placement
+    assert placement is not None
+    with connection.cursor() as cursor:  # DDL is transactional: the test's rollback takes the column away again
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the world's deferred key checks, so ALTER may proceed
+        cursor.execute("ALTER TABLE participants_placement ADD COLUMN later_note text")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what the end of migrate sends
+        trail = Trail()
+        cursor.execute("UPDATE participants_placement SET later_note = 'x', hours_per_week = hours_per_week "
+                       "WHERE id = %s", [placement.pk])
+    assert [e.metadata for e in trail.db("participants_placement", "update", [placement.pk])] == [
+        {"columns": ["later_note"]}]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from participants.imports import TEMPLATES
 from participants.models import ImportJob, Participant, RetentionCheck
 from participants.services import import_start
 from partnerships import rls
-from partnerships.models import AuditEvent
-from partnerships.roles import Role
+from partnerships.models import AuditEvent, User
+from partnerships.roles import OrganizationType, Role
+from partnerships.security.totp import totp_enroll
+from partnerships.services import invitation_accept_new_user
 from tests.conftest import World
 
 pytestmark = [
@@ -174,6 +176,41 @@ def test_pages_and_the_api_work_under_the_role_and_a_kept_connection_is_reset_af
     finally:
         connection.close_at = kept
     assert sql("SELECT current_user")[0][0] == app_role
+
+
+def test_the_django_admin_audits_its_views_and_lists_one_workspaces_audit_log_under_the_role(
+        world: World, client_for: Any, app_role: str) -> None:
+    sql("RESET ROLE")
+    operator = User.objects.create_superuser("operator@platform.example", "a-long-operator-passphrase-42")
+    totp_enroll(operator)  # operators must use two-factor authentication before the admin
+    a = world.a.convener.pk
+    organization = world.a.orgs[OrganizationType.EMPLOYER]
+    client = client_for(operator)
+    sql(f"SET ROLE {app_role}")
+
+    # A view of a tenant row writes an audit event into that row's workspace (refused without it being set).
+    assert client.get(f"/admin/partnerships/organization/{organization.pk}/change/").status_code == 200
+    sql("RESET ROLE")
+    assert AuditEvent.unscoped.filter(convener_id=a, actor=operator, action="admin.view.organization",
+                                      target_id=str(organization.pk)).count() == 1
+    in_a = AuditEvent.unscoped.filter(convener_id=a).count()
+    sql(f"SET ROLE {app_role}")
+
+    # The audit log lists the workspace chosen in the Convener filter, and nothing before one is chosen.
+    listed = client.get(f"/admin/partnerships/auditevent/?convener__id__exact={a}")
+    assert listed.status_code == 200 and listed.context["cl"].result_count == in_a
+    assert client.get("/admin/partnerships/auditevent/").context["cl"].result_count == 0
+    assert sql("SELECT current_setting('app.convener_id', true)") == [("",)]
+
+
+def test_accepting_an_invitation_outside_a_workspace_url_is_audited_in_its_workspace(world: World,
+                                                                                   app_role: str) -> None:
+    membership = invitation_accept_new_user(invitation=world.a.invitation, full_name="Alpha New Hire",
+                                            password="a-long-new-hire-passphrase-42")
+    assert sql("SELECT current_setting('app.convener_id', true)") == [("",)]
+    sql("RESET ROLE")
+    assert AuditEvent.unscoped.filter(convener=world.a.convener, action="invitation.accept",
+                                      actor=membership.user).count() == 1
 
 
 def queued_import(world: World, people: list[str]) -> ImportJob:
