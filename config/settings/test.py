@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that a real Celery worker process can open the same test database;
     # one file per test run, so two runs in the same checkout never lock each other out.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+# Two xdist workers share CI's Redis: each keeps its cache keys apart (their test worlds have the same ids).
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "main")

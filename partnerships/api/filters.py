@@ -47,7 +47,7 @@ class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
             raise forms.ValidationError("The date and time are out of range.", code="overflow") from None
 
 
-class LocalDateTimeFilter(django_filters.IsoDateTimeFilter):
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
@@ -134,8 +134,8 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="council__kind", choices=Council.Kind.choices,
                                        help_text="The council: industry or workforce partners")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
-    starts_after = LocalDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = LocalDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UTCDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UTCDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     upcoming = django_filters.BooleanFilter(method="filter_upcoming",
                                             help_text="true: scheduled and not yet started; false: already started")
 
@@ -201,8 +201,8 @@ class EngagementFilter(django_filters.FilterSet):
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(lookup_expr="startswith")
     actor_email = django_filters.CharFilter(lookup_expr="iexact")
-    occurred_after = LocalDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = LocalDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = UTCDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = UTCDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent
