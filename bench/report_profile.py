@@ -28,9 +28,9 @@ def main() -> None:
 
     django.setup()
     from django.db.backends import utils
+    from report_scale import AS_OF, PERIOD_END, PERIOD_START, slug_of  # type: ignore[import-not-found]
 
     from partnerships.models import Convener
-    from report_scale import AS_OF, PERIOD_END, PERIOD_START, slug_of  # type: ignore[import-not-found]
     from reports.engine import ReportInputs, compute_figures
 
     timings: list[tuple[float, str]] = []
@@ -50,9 +50,9 @@ def main() -> None:
     started = perf_counter()
     compute_figures(convener=convener, inputs=inputs)
     total = perf_counter() - started
-    print(f"compute_figures: {total:.1f} s, {len(timings)} statements")
+    sys.stdout.write(f"compute_figures: {total:.1f} s, {len(timings)} statements\n")
     for seconds, label in sorted(timings, reverse=True)[:25]:
-        print(f"{seconds:7.2f} s  {label}")
+        sys.stdout.write(f"{seconds:7.2f} s  {label}\n")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -42,8 +42,11 @@ class MemberUserField(serializers.PrimaryKeyRelatedField):
         ).distinct()
 
 
+CALENDAR_YEARS = range(1900, 2200)  # where anything on a partnership's calendar falls
+
+
 class CalendarDateTimeField(serializers.DateTimeField):
-    """A date and time in the years 1900 to 2199, where anything on a partnership's calendar falls.
+    """A date and time in the years 1900 to 2199.
 
     Earlier times come back with the local mean time of the site's time zone (an offset such as -04:56:02, which
     is no RFC 3339 date-time), and times at the ends of the calendar overflow once a duration is added to them.
@@ -53,7 +56,20 @@ class CalendarDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> datetime:
         parsed = super().to_internal_value(value)
-        if not 1900 <= parsed.year <= 2199:
+        if parsed.year not in CALENDAR_YEARS:
+            self.fail("out_of_range")
+        return parsed
+
+
+class CalendarDateField(serializers.DateField):
+    """A date in the years 1900 to 2199: the services lay days out from it (a cohort's sessions, say), and at the
+    end of the calendar the day after 9999-12-31 is an OverflowError."""
+
+    default_error_messages = {"out_of_range": "Give a date between 1900 and 2199."}
+
+    def to_internal_value(self, value: Any) -> date:
+        parsed = super().to_internal_value(value)
+        if parsed.year not in CALENDAR_YEARS:
             self.fail("out_of_range")
         return parsed
 

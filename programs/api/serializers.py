@@ -12,7 +12,12 @@ from rest_framework import serializers
 from employers.api.serializers import OccupationSerializer
 from employers.models import CredentialType, DemandSnapshot
 from participants.models import Participant
-from partnerships.api.serializers import OrganizationBriefSerializer, PartnershipBriefSerializer, TenantPrimaryKeyField
+from partnerships.api.serializers import (
+    CalendarDateField,
+    OrganizationBriefSerializer,
+    PartnershipBriefSerializer,
+    TenantPrimaryKeyField,
+)
 from partnerships.models import Organization, Partnership
 from programs import selectors
 from programs.models import (
@@ -268,8 +273,8 @@ class CohortInputSerializer(serializers.Serializer):
     target_occupation = serializers.CharField(
         max_length=10, required=False, allow_blank=True, allow_null=True,
         help_text="SOC 2018 code; the cohort's seats count as pipeline supply against that demand")
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = CalendarDateField()
+    end_date = CalendarDateField()
     seats = serializers.IntegerField(min_value=1, max_value=SMALL_INT)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     schedule_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partnerships.api.serializers import UserBriefSerializer
+from partnerships.api.serializers import CalendarDateField, UserBriefSerializer
 from partnerships.permissions import Action, can
 from reports.models import PeriodKind, ReportRun, ReportSnapshot, Scope
 
@@ -177,8 +177,8 @@ class ReportRunInputSerializer(serializers.Serializer):
     quarter = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True,
                                        help_text="quarter: 1 to 4; with year, or neither for the last quarter "
                                                  "that closed")
-    period_start = serializers.DateField(required=False, allow_null=True, help_text="custom: the first day")
-    period_end = serializers.DateField(required=False, allow_null=True, help_text="custom: the last day")
+    period_start = CalendarDateField(required=False, allow_null=True, help_text="custom: the first day")
+    period_end = CalendarDateField(required=False, allow_null=True, help_text="custom: the last day")
     hire_window_days = serializers.IntegerField(
         min_value=1, max_value=730, default=90,
         help_text="A completer counts as hired when placed within this many days of completing")

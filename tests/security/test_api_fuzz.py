@@ -253,8 +253,9 @@ def test_every_api_operation_survives_fuzzing_as(role: str, world: Any) -> None:
         for (label, status, title), examples in sorted(failures.items()))
 
 
-# Requests that broke the API before (found by this fuzzer), replayed as convener admin: (operation, path
-# parameters other than the slug, query, body, the status that is right). Each response is checked like a fuzzed one.
+# Requests that broke the API before (found by this fuzzer or next to what it found), replayed as convener admin:
+# (operation, path parameters other than the slug, query, body (or a function of the tenant giving it), the status
+# that is right). Each response is checked like a fuzzed one.
 TENANT = "/api/v1/c/{convener_slug}/"
 REGRESSIONS = [
     # A UTC offset PostgreSQL cannot parse (it allows ±15:59): was a 500 from the database.
@@ -270,6 +271,10 @@ REGRESSIONS = [
     ("PATCH", "meetings/{id}/", {"id": "meeting"}, {}, {"starts_at": "0094-01-28T05:57:13Z"}, 400),
     # A blank employment status was stored, then returned outside the documented choices.
     ("PATCH", "participants/{id}/", {"id": "participant"}, {}, {"employment_status_at_entry": ""}, 200),
+    # A cohort ending on the last day of the calendar: laying out its sessions stepped past 9999-12-31 (a 500).
+    ("POST", "cohorts/", {}, {}, lambda side: {
+        "program": side.program.pk, "partnership": side.granted_partnership.pk, "name": "Edge of the calendar",
+        "start_date": "9999-12-01", "end_date": "9999-12-31", "seats": 5, "weekly_pattern": {"0": "classroom"}}, 400),
     # A CSV export's errors came back as text/csv.
     ("GET", "partnerships/{partnership_id}/demand-snapshots/current/export/", {"partnership_id": "partnership"},
      {"format": "zzz"}, None, 404),
@@ -285,6 +290,7 @@ def test_requests_that_broke_the_api_get_a_documented_answer(world: Any, method:
     operation = api_schema()[TENANT + path][method]
     rows = {m._meta.model_name: m for m in tenant_owned_models()}
     values = {name: side.primary(rows[model]).pk for name, model in objects.items()}
+    body = body(side) if callable(body) else body
     token = Token.objects.create(user=side.admin)
     case = operation.Case(path_parameters={TENANT_KWARG: side.convener.slug, **values}, query=query,
                           headers={"Authorization": f"Token {token.key}"},
