@@ -3,8 +3,8 @@
 #   make run    install, migrate, seed the demo data, print the demo logins, serve on 127.0.0.1:8000
 #   make test   install, run the test suite (SQLite unless DATABASE_URL points at PostgreSQL)
 #   make lint   ruff and mypy
-#   make bench  time the demand aggregation of 100,000 skill needs, a 10,000-row participant import and the
-#               outcome report of a 1,000,000-participant tenant (PostgreSQL; not a test)
+#   make bench  the benchmark suite: pages and API under gunicorn + wrk, demand aggregation, participant import
+#               and outcome report on a 1,000,000-participant tenant (PostgreSQL and Redis; not a test)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -22,7 +22,7 @@ help:
 	@echo "make run      install, migrate, seed the demo, then serve http://$(HOST):$(PORT)"
 	@echo "make test     run the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint     ruff check and mypy"
-	@echo "make bench    time demand aggregation, a 10,000-row import and a 1,000,000-person report (PostgreSQL)"
+	@echo "make bench    benchmark pages, API and jobs on a 1,000,000-participant tenant (PostgreSQL, Redis, wrk)"
 	@echo "make browser  install Chromium for the browser tests (root, Debian/Ubuntu)"
 	@echo "make clean    remove the virtualenv, caches and the local database"
 
@@ -59,13 +59,16 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-# Not a test: generates 50 partnerships, 2,000 employers and 100,000 skill needs in a fresh PostgreSQL
-# database (BENCH_DATABASE_URL; created if missing, migrated), then times the aggregation of every partnership.
+# Not a test: bench/suite.py generates (once; kept between runs, BENCH_ARGS=--fresh regenerates) a tenant of
+# 50 partnerships, 2,000 employers, 100,000 skill needs, 1,000 cohorts, 1,000,000 participants and ~4,000,000 wage
+# rows, plus the same at 1/4 and 1/2, in PostgreSQL (BENCH_DATABASE_URL; created if missing, migrated), then times
+# the Celery jobs beside plain SQL scans and the pages and API under gunicorn with wrk. Prints the tables and
+# writes var/bench/bench.json. wrk comes from Debian: installed here when missing (root, Debian/Ubuntu).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/demand_aggregate.py $(BENCH_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/participant_import.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(LOCAL) $(PY) bench/report_scale.py --scale 0.25 0.5 1 $(REPORT_BENCH_ARGS)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(LOCAL) $(PY) bench/suite.py $(BENCH_ARGS)
 
 # Headless Chromium for the browser tests (tests marked "browser" skip without it, except on CI).
 browser:

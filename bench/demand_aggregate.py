@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from time import perf_counter
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 
 PARTNERSHIPS = 50
@@ -58,38 +56,19 @@ def ensure_database(url: str, *, fresh: bool) -> None:
 
 def generate() -> float:
     """Bulk-create the bench rows; the seconds it took."""
-    from employers.models import (
-        Competency,
-        CredentialType,
-        DemandSurvey,
-        LaborMarketArea,
-        Occupation,
-        Skill,
-        SkillNeed,
-        SkillNeedCredential,
-        SkillNeedQuarter,
-    )
+    from django.db import connection
+    from skill_needs import add_needs
+
+    from employers.models import LaborMarketArea, Occupation
     from employers.oews import oews_load
     from partnerships.models import Convener, Organization, Partnership
 
     if not Occupation.objects.exists():
         oews_load(source=ROOT / "tests" / "fixtures" / "oews-extract.sqlite.gz")
     started = perf_counter()
-    rng = random.Random(4)  # noqa: S311 (bench data)
-    occupations = list(Occupation.objects.filter(level=3).values_list("pk", flat=True))
-    skills = list(Skill.objects.values_list("pk", flat=True))
     areas = list(LaborMarketArea.objects.filter(area_type=LaborMarketArea.AreaType.METRO).values_list("pk", flat=True))
-    credentials = [("AWS D1.1 Structural Steel Welding certification", CredentialType.CERTIFICATION),
-                   ("Georgia Certified Nursing Assistant (CNA)", CredentialType.CERTIFICATION),
-                   ("NCCER Core Curriculum", CredentialType.CERTIFICATE),
-                   ("OSHA 10 General Industry", CredentialType.CERTIFICATE),
-                   ("Georgia LPN license", CredentialType.LICENSE),
-                   ("Industrial Maintenance Mechanic", CredentialType.APPRENTICESHIP_CERTIFICATE)]
-    quarters = ["2027Q1", "2027Q2", "2027Q3", "2027Q4", "2028Q1", "2028Q2"]
     conveners = Convener.objects.bulk_create(
         [Convener(name=f"Bench convener {i}", slug=f"bench-{i}", region="Bench") for i in range(CONVENERS)])
-    competencies = {c.pk: Competency.unscoped.bulk_create(
-        [Competency(convener=c, name=f"Competency {j}") for j in range(5)]) for c in conveners}
     per_convener = PARTNERSHIPS // CONVENERS
     partnerships = Partnership.unscoped.bulk_create([
         Partnership(convener=conveners[i // per_convener], name=f"Bench partnership {i}", industry_naics="31",
@@ -104,64 +83,18 @@ def generate() -> float:
                      org_type="employer", size_band=bands[i % 3], naics_code="332710")
         for i in range(EMPLOYERS)
     ], batch_size=BATCH)
-    surveys = DemandSurvey.unscoped.bulk_create([
-        DemandSurvey(convener_id=p.convener_id, partnership=p, title=f"Bench survey {p.pk}", opens_on=date(2026, 10, 1),
-                     closes_on=date(2026, 12, 31), quarters=quarters)
-        for p in partnerships
-    ])
-    statuses = [SkillNeed.Status.SUBMITTED] * 10 + [SkillNeed.Status.CONFIRMED] * 9 + [SkillNeed.Status.DRAFT]
-    needs = []
-    per_employer = NEEDS // EMPLOYERS
-    for e, employer in enumerate(employers):
-        p = e // per_partnership
-        for _ in range(per_employer):
-            wage_min = Decimal(rng.randrange(1400, 3200)) / 100
-            needs.append(SkillNeed(
-                convener_id=employer.convener_id, survey=surveys[p], partnership=partnerships[p], employer=employer,
-                occupation_id=rng.choice(occupations), wage_min=wage_min,
-                wage_max=wage_min + Decimal(rng.randrange(100, 600)) / 100, status=rng.choice(statuses),
-                apprenticeship_slots=rng.randrange(3), internship_slots=rng.randrange(3), ojt_slots=rng.randrange(3),
-                job_shadows=rng.randrange(3), tours=rng.randrange(2), mock_interviews=rng.randrange(3),
-                guaranteed_interviews=rng.randrange(5),
-            ))
-    needs = SkillNeed.unscoped.bulk_create(needs, batch_size=BATCH)
-    rows_q, rows_s, rows_c, rows_k = [], [], [], []
-    skill_through = SkillNeed.skills.through
-    competency_through = SkillNeed.competencies.through
-    for need in needs:
-        start = rng.randrange(3)
-        for quarter in quarters[start:start + rng.randint(3, 4)]:
-            rows_q.append(SkillNeedQuarter(convener_id=need.convener_id, need=need, quarter=quarter,
-                                           new_positions=rng.randrange(4), replacements=rng.randrange(4)))
-        rows_s += [skill_through(skillneed_id=need.pk, skill_id=s) for s in rng.sample(skills, 3)]
-        name, ctdl = rng.choice(credentials)
-        rows_c.append(SkillNeedCredential(convener_id=need.convener_id, need=need, name=name, ctdl_type=ctdl))
-        if rng.random() < 0.5:
-            rows_k.append(competency_through(skillneed_id=need.pk,
-                                             competency_id=rng.choice(competencies[need.convener_id]).pk))
-    # What skill_need_save writes beside the quarters: the need's opening totals.
-    totals: dict[int, list[int]] = {}
-    for row in rows_q:
-        t = totals.setdefault(row.need_id, [0, 0])
-        t[0] += row.new_positions
-        t[1] += row.replacements
-    for need in needs:
-        new, repl = totals.get(need.pk, [0, 0])
-        need.new_positions_total, need.replacements_total, need.openings_total = new, repl, new + repl
-    SkillNeed.unscoped.bulk_update(needs, ["new_positions_total", "replacements_total", "openings_total"],
-                                   batch_size=BATCH)
-    SkillNeedQuarter.unscoped.bulk_create(rows_q, batch_size=BATCH)
-    skill_through.objects.bulk_create(rows_s, batch_size=BATCH)
-    SkillNeedCredential.unscoped.bulk_create(rows_c, batch_size=BATCH)
-    competency_through.objects.bulk_create(rows_k, batch_size=BATCH)
-    from django.db import connection
-
+    counts: dict[str, int] = {}
+    for k, convener in enumerate(conveners):
+        mine = partnerships[k * per_convener:(k + 1) * per_convener]
+        for name, n in add_needs(convener_id=convener.pk, partnerships=mine, seed=4 + k, needs=NEEDS // CONVENERS,
+                                 employers=employers[k * per_convener * per_partnership:
+                                                     (k + 1) * per_convener * per_partnership]).items():
+            counts[name] = counts.get(name, 0) + n
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     elapsed = perf_counter() - started
     say(f"Generated {len(conveners)} conveners, {len(partnerships)} partnerships, {len(employers):,} employers, "
-          f"{len(needs):,} skill needs, {len(rows_q):,} need-quarters, {len(rows_s):,} need-skills, "
-          f"{len(rows_c):,} credentials, {len(rows_k):,} need-competencies in {elapsed:.1f} s")
+        + ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items()) + f" in {elapsed:.1f} s")
     return elapsed
 
 

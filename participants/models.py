@@ -155,7 +155,11 @@ class Participant(TenantOwnedModel):
             models.UniqueConstraint(fields=["convener", "public_id"], name="participant_public_id_unique"),
         ]
         indexes = [
-            models.Index(fields=["convener", "organization", "last_name"], name="participant_by_org"),
+            # The caseload's order (last name, first name, id) within a workspace, and within one organization:
+            # a page is read in index order and stops at its last row, however many people there are.
+            models.Index(fields=["convener", "last_name", "first_name", "id"], name="participant_caseload_order"),
+            models.Index(fields=["convener", "organization", "last_name", "first_name", "id"],
+                         name="participant_by_org"),
             models.Index(fields=["convener", "ssn_hash"], name="participant_ssn_match"),
             models.Index(fields=["convener", "identity_hash"], name="participant_identity_match"),
         ]

@@ -24,6 +24,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -59,7 +60,7 @@ def participant_list(
     """The caseload: people the membership may see, with their open streams, current cohort and next check
     (3 queries however many rows: the page, then two prefetches)."""
     today = today or timezone.localdate()
-    qs = Participant.objects.for_convener(convener).filter(access.visible_q(membership=membership, today=today))
+    qs = Participant.objects.for_convener(convener).filter(access.caseload_q(membership=membership, today=today))
     if status:
         qs = qs.filter(status=status)
     if stream:
@@ -82,10 +83,13 @@ def participant_list(
             for word in term.split():
                 qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                | Q(preferred_name__icontains=word))
+    # The next check as a correlated subquery, not a JOIN and GROUP BY: PostgreSQL then walks the
+    # participant_caseload_order index in page order and computes it for the page's rows only (a million-row
+    # tenant: 2.2 s -> a few ms), and the paginator's COUNT(*) drops it.
+    next_due = (due.order_by().values("placement__participant").annotate(first=Min("due_on")).values("first"))
     return (
         qs.select_related("organization", "case_manager")
-        .annotate(next_check_due=Min("placements__checks__due_on",
-                                     filter=Q(placements__checks__checked_on__isnull=True)))
+        .annotate(next_check_due=Subquery(next_due[:1]))
         .prefetch_related(
             Prefetch("stream_enrollments", queryset=StreamEnrollment.objects.for_convener(convener)
                      .select_related("stream").order_by("entry_date")),

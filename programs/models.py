@@ -334,6 +334,8 @@ class CohortEnrollment(TenantOwnedModel):
                 name="enrollment_completes_after_enrolling",
             ),
         ]
+        # The seat figures of a page of cohorts are counted from this index alone (programs.selectors).
+        indexes = [models.Index(fields=["convener", "cohort", "status"], name="enrollment_by_cohort_status")]
 
     def __str__(self) -> str:
         return f"{self.participant} in {self.cohort}"

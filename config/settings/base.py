@@ -59,6 +59,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiles any statement its cost estimate calls large; on a page's queries over a
+    # million-row tenant the compiling took 60 to 290 ms of a 2 s request and saved nothing (bench/profile_page.py).
+    # The report engine, the one place with long scans, measured no gain from it either (reports/engine.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # ---------------------------------------------------------------------------
 # Apps

@@ -3,9 +3,10 @@ picker of the placement form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,13 +16,15 @@ from employers.models import Occupation
 from participants import selectors
 from participants.forms import CaseloadFilterForm
 from participants.models import Participant
-from participants.views._common import PAGE_SIZE
+from partnerships.pagination import DeferredJoinPaginator
 from partnerships.permissions import Action
 from partnerships.roles import Role
 from partnerships.tenant_views import TenantView
 from programs.models import Cohort
 
 DUE_SHOWN = 8
+COHORT_FILTER_DAYS = 365
+CASELOAD_PAGE_SIZE = 50  # a caseload is worked down a long list; 50 names fit two screens
 
 
 class CaseloadView(TenantView):
@@ -33,7 +36,14 @@ class CaseloadView(TenantView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         convener, membership = self.convener, self.membership
+        # The cohort filter offers the cohorts a caseload is working with: planned, running, or ended within the
+        # last year (a workspace of ten years has a thousand cohorts, too many for one list), and the one chosen.
+        chosen_cohort = request.GET.get("cohort") or ""
+        recent = timezone.localdate() - timedelta(days=COHORT_FILTER_DAYS)
         cohorts = list(Cohort.objects.for_convener(convener).exclude(status=Cohort.Status.CANCELLED)
+                       .filter(Q(end_date__gte=recent)
+                               | Q(status__in=[Cohort.Status.PLANNED, Cohort.Status.IN_PROGRESS])
+                               | Q(pk=int(chosen_cohort) if chosen_cohort.isdigit() else None))
                        .order_by("-start_date", "name").values_list("pk", "name"))
         is_case_manager = membership.role == Role.CASE_MANAGER
         filters = CaseloadFilterForm(request.GET, cohorts=cohorts, show_mine=is_case_manager)
@@ -42,7 +52,7 @@ class CaseloadView(TenantView):
             convener=convener, membership=membership, status=chosen.get("status"), stream=chosen.get("stream"),
             cohort=chosen.get("cohort"), overdue=bool(chosen.get("overdue")), mine=bool(chosen.get("mine")),
             search=chosen.get("q"))
-        page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = DeferredJoinPaginator(people, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
         for person in page:
             enrollments = list(person.cohort_enrollments.all())
             person.current_cohort = enrollments[0] if enrollments else None  # type: ignore[attr-defined]

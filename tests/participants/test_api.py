@@ -520,8 +520,9 @@ def other_case_manager(world: World) -> Membership:
 
 # (path, queries as convener staff, queries as a case manager reading other organizations' people under consent)
 EXPECTED_QUERIES = {
-    # the membership, the count, the page (+ its prefetches); for the reader, its consents and one audit insert
-    "participants/": (5, 7),
+    # the membership, the count, the page (+ its prefetches); for the reader, the people consented to share with
+    # its organization (access.caseload_q), its consents and one audit insert
+    "participants/": (5, 8),
     "stream-enrollments/": (3, 4),
     "consents/": (4, 2),  # the reader owns none: nothing to page
     "services/": (3, 4),
