@@ -127,7 +127,7 @@ NOT_MEASURED = {
     "api-token": "POST only (the token login)",
     "invitation-accept": "a public page for an invitation token (anonymous visitors)",
     "mfa_view_recovery_codes": "needs a recent reauthentication; allauth's own view",
-    **{name: "allauth's anonymous, POST-only or token-link flow" for name in (
+    **dict.fromkeys((
         "account_login", "account_logout", "account_inactive", "account_signup", "account_reauthenticate",
         "account_email_verification_sent", "account_set_password", "account_reset_password",
         "account_confirm_login_code", "account_confirm_email", "account_reset_password_from_key_done",
@@ -135,7 +135,7 @@ NOT_MEASURED = {
         "mfa_activate_totp", "mfa_deactivate_totp", "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
         "mfa_list_webauthn", "mfa_add_webauthn", "mfa_reauthenticate_webauthn", "mfa_remove_webauthn",
         "mfa_edit_webauthn",
-    )},
+    ), "allauth's anonymous, POST-only or token-link flow"),
 }
 
 # Tenant routes that only redirect on GET (measured nowhere), with the reason.
@@ -168,8 +168,39 @@ def prepare(case: Case, world: Any) -> None:
                            last_name="Alpha-Candidate")
         rls.reset()
 
-# Routes over the limit that could not be brought under it yet: route key -> reason (also in the JSON).
-OVER_LIMIT: dict[str, str] = {}
+# Routes over the limit that could not be brought under it yet: route key -> reason (also in the JSON). Each is still
+# held to its exact recorded count and to the same count with more rows; none grows with the rows.
+_PREFETCHES = "one query per related list it shows (constant in rows); needs the lists folded into fewer queries"
+_RECORD_WALK = ("a data-rights request reads (or erases) every table of the person's record once: one query per "
+                "table, constant in rows; rare, admin-only and audited")
+OVER_LIMIT: dict[str, str] = {
+    "partnerships:partnership-detail as convener_admin": "the partnership page: council mix (2 aggregates), goals, "
+    "councils, seats and their representatives, upcoming and past meetings, action items, engagement, and the seat "
+    "form's organization and representative choices; " + _PREFETCHES,
+    "partnerships:partnership-detail as employer_rep": "as for the admin, less the forms; " + _PREFETCHES,
+    "employers:need-edit as convener_admin": "the need form: the need with quarters, skills, competencies and "
+    "credentials, the market wage (area, occupation, wages) and the form's employer, skill and competency choices; "
+    + _PREFETCHES,
+    "programs:program-edit as convener_admin": "the program form: the program with its seven related lists and the "
+    "form's provider, employer and funding-stream choices; " + _PREFETCHES,
+    "programs:cohort-roster as convener_admin": "the roster: five headline aggregates (statuses, sessions, attendance, "
+    "credentials, skill gains), the enrollments with credentials, skill gains, sessions and candidates; "
+    + _PREFETCHES,
+    "programs:cohort-roster as provider_staff": "as for the admin; " + _PREFETCHES,
+    "participants:record-export as convener_admin": _RECORD_WALK,
+    "participants:record-erase as convener_admin": _RECORD_WALK,
+    "participants-api:participant-export-record as convener_admin": _RECORD_WALK,
+    "employers-api:skill-need-list as convener_admin": "paginated (a count), the needs with quarters, skills, "
+    "competencies and credentials; " + _PREFETCHES,
+    "programs-api:program-list as convener_admin": "paginated (a count), the programs with other providers, "
+    "occupations, credentials and funding streams; " + _PREFETCHES,
+    "programs-api:program-detail as convener_admin": "the program with its seven related lists (providers, "
+    "occupations, credentials, streams, requirements and their employers, wage steps); " + _PREFETCHES,
+    "programs-api:cohort-detail as convener_admin": "the cohort with its employers, sessions and roster figures; "
+    + _PREFETCHES,
+    "participants-api:participant-detail as convener_admin": "the person with streams, cohorts, service totals, "
+    "credentials, skill gains and checks, plus the audit row a convener's read of a record writes; " + _PREFETCHES,
+}
 
 
 # -----------------------------------------------------------------------------------------------------------------
@@ -253,9 +284,9 @@ def grow(side: Any, n: int = GROW) -> None:
     rls.set_tenant(convener, user_id=admin.pk)
     try:
         for i in range(n):
-            employer = OrganizationFactory(convener=convener, org_type=OrganizationType.EMPLOYER,
+            employer: Any = OrganizationFactory(convener=convener, org_type=OrganizationType.EMPLOYER,
                                            name=f"{m} Extra Employer {i}", actor=admin)
-            rep = RepresentativeFactory(organization=employer, full_name=f"{m} Extra Rep {i}", actor=admin)
+            rep: Any = RepresentativeFactory(organization=employer, full_name=f"{m} Extra Rep {i}", actor=admin)
             CouncilSeatFactory(council=industry, organization=employer, representatives=[rep],
                                joined_on=date(2024, 2, 1), actor=admin)
             member = MembershipFactory(
@@ -266,7 +297,7 @@ def grow(side: Any, n: int = GROW) -> None:
             PartnershipFactory(convener=convener, name=f"{m} Extra Partnership {i}", actor=admin)
             PartnershipGoalFactory(partnership=partnership, description=f"{m}: extra goal {i}", target_value=10 + i,
                                    unit="%", target_date=date(2027, 6, 30), actor=admin)
-            meeting = MeetingFactory(council=industry, title=f"{m} extra meeting {i}",
+            meeting: Any = MeetingFactory(council=industry, title=f"{m} extra meeting {i}",
                                      starts_at=local_time(date(2025, 4, 2) + timedelta(days=7 * i)),
                                      status=Meeting.Status.HELD, actor=admin)
             record_attendance(meeting, actor=admin, representatives=[rep])
