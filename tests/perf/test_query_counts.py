@@ -183,10 +183,6 @@ OVER_LIMIT: dict[str, str] = {
     + _PREFETCHES,
     "programs:program-edit as convener_admin": "the program form: the program with its seven related lists and the "
     "form's provider, employer and funding-stream choices; " + _PREFETCHES,
-    "programs:cohort-roster as convener_admin": "the roster: five headline aggregates (statuses, sessions, attendance, "
-    "credentials, skill gains), the enrollments with credentials, skill gains, sessions and candidates; "
-    + _PREFETCHES,
-    "programs:cohort-roster as provider_staff": "as for the admin; " + _PREFETCHES,
     "participants:record-export as convener_admin": _RECORD_WALK,
     "participants:record-erase as convener_admin": _RECORD_WALK,
     "participants-api:participant-export-record as convener_admin": _RECORD_WALK,
@@ -196,8 +192,6 @@ OVER_LIMIT: dict[str, str] = {
     "occupations, credentials and funding streams; " + _PREFETCHES,
     "programs-api:program-detail as convener_admin": "the program with its seven related lists (providers, "
     "occupations, credentials, streams, requirements and their employers, wage steps); " + _PREFETCHES,
-    "programs-api:cohort-detail as convener_admin": "the cohort with its employers, sessions and roster figures; "
-    + _PREFETCHES,
     "participants-api:participant-detail as convener_admin": "the person with streams, cohorts, service totals, "
     "credentials, skill gains and checks, plus the audit row a convener's read of a record writes; " + _PREFETCHES,
 }
