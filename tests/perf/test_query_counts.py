@@ -178,9 +178,6 @@ OVER_LIMIT: dict[str, str] = {
     "councils, seats and their representatives, upcoming and past meetings, action items, engagement, and the seat "
     "form's organization and representative choices; " + _PREFETCHES,
     "partnerships:partnership-detail as employer_rep": "as for the admin, less the forms; " + _PREFETCHES,
-    "employers:need-edit as convener_admin": "the need form: the need with quarters, skills, competencies and "
-    "credentials, the market wage (area, occupation, wages) and the form's employer, skill and competency choices; "
-    + _PREFETCHES,
     "programs:program-edit as convener_admin": "the program form: the program with its seven related lists and the "
     "form's provider, employer and funding-stream choices; " + _PREFETCHES,
     "participants:record-export as convener_admin": _RECORD_WALK,
