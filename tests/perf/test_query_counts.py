@@ -174,10 +174,9 @@ _PREFETCHES = "one query per related list it shows (constant in rows); needs the
 _RECORD_WALK = ("a data-rights request reads (or erases) every table of the person's record once: one query per "
                 "table, constant in rows; rare, admin-only and audited")
 OVER_LIMIT: dict[str, str] = {
-    "partnerships:partnership-detail as convener_admin": "the partnership page: council mix (2 aggregates), goals, "
+    "partnerships:partnership-detail as convener_admin": "the partnership page: council mix, goals, "
     "councils, seats and their representatives, upcoming and past meetings, action items, engagement, and the seat "
     "form's organization and representative choices; " + _PREFETCHES,
-    "partnerships:partnership-detail as employer_rep": "as for the admin, less the forms; " + _PREFETCHES,
     "programs:program-edit as convener_admin": "the program form: the program with its seven related lists and the "
     "form's provider, employer and funding-stream choices; " + _PREFETCHES,
     "participants:record-export as convener_admin": _RECORD_WALK,
