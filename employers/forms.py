@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from employers.models import Competency, CredentialType, DemandSurvey, Skill, SkillNeed
 from employers.selectors import competency_list, skill_list
@@ -67,6 +68,21 @@ class OccupationInput(forms.CharField):
         return match.group(1) if match else text
 
 
+class _EvaluatedChoiceIterator(ModelChoiceIterator):
+    """Iterates the field's queryset itself rather than ``.iterator()``: once evaluated, the same rows serve the
+    template's "any?" test and the options (one query instead of two)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class EvaluatedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _EvaluatedChoiceIterator
+
+
 class NeedForm(forms.Form):
     employer = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label="Choose an employer…")
     occupation = OccupationInput(
@@ -77,8 +93,8 @@ class NeedForm(forms.Form):
                                     help_text="Site, city or county.")
     skills = forms.ModelMultipleChoiceField(queryset=Skill.objects.none(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
-    competencies = forms.ModelMultipleChoiceField(queryset=Competency.objects.none(), required=False,
-                                                  widget=forms.CheckboxSelectMultiple)
+    competencies = EvaluatedMultipleChoiceField(queryset=Competency.objects.none(), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
     min_education = forms.ChoiceField(label="Minimum education", choices=SkillNeed.Education.choices,
                                       initial=SkillNeed.Education.HIGH_SCHOOL)
     experience_months = forms.IntegerField(label="Experience (months)", min_value=0, max_value=600, initial=0,
@@ -125,6 +141,7 @@ class NeedForm(forms.Form):
         skills_field.queryset = skill_list()
         comp_field: forms.ModelMultipleChoiceField = self.fields["competencies"]  # type: ignore[assignment]
         comp_field.queryset = competency_list(convener=convener)
+        list(comp_field.queryset)  # the template asks whether there are any, then lists them: one query for both
         for quarter in survey.quarters:
             for part, label in (("new", "New positions"), ("repl", "Replacements")):
                 self.fields[f"q_{quarter}_{part}"] = forms.IntegerField(

@@ -113,7 +113,9 @@ def need_list(*, convener: Convener, membership: Membership, survey: DemandSurve
 
 
 def need_get(*, convener: Convener, membership: Membership, need_id: int) -> SkillNeed:
-    need = need_list(convener=convener, membership=membership).filter(pk=need_id).first()
+    # The need page reads its survey's partnership and labor-market area (the market position of the wage).
+    need = (need_list(convener=convener, membership=membership)
+            .select_related("survey__partnership__labor_market_area").filter(pk=need_id).first())
     if need is None:
         raise Http404("No such need")
     return need

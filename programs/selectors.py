@@ -195,25 +195,36 @@ class CohortFigures:
         return self.completed / self.started if self.started else None
 
 
+def _count_in(qs: QuerySet[Any]) -> Coalesce:
+    """``qs.count()`` as a scalar subquery of one cohort's query (``qs`` filters on ``OuterRef("pk")``)."""
+    counted = qs.order_by().values("convener").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def cohort_figures(*, convener: Convener, cohort: Cohort, today: date | None = None) -> CohortFigures:
-    """Roster, attendance and completion figures of one cohort, counted in the database (5 queries)."""
+    """Roster, attendance and completion figures of one cohort, counted in the database (one query)."""
     today = today or timezone.localdate()
-    by_status = dict(
-        CohortEnrollment.objects.for_convener(convener).filter(cohort=cohort).values("status")
-        .annotate(n=Count("pk")).values_list("status", "n")
-    )
-    sessions = CohortSession.objects.for_convener(convener).filter(cohort=cohort).aggregate(
-        total=Count("pk"), held=Count("pk", filter=Q(day__lte=today)))
-    marks = AttendanceRecord.objects.for_convener(convener).filter(session__cohort=cohort).aggregate(
-        marked=Count("pk"), present=Count("pk", filter=Q(status__in=["present", "late"])))
-    awards = CredentialAward.objects.for_convener(convener).filter(enrollment__cohort=cohort).count()
-    gains = SkillGain.objects.for_convener(convener).filter(enrollment__cohort=cohort).count()
+    enrollments = CohortEnrollment.objects.for_convener(convener).filter(cohort=OuterRef("pk"))
+    sessions = CohortSession.objects.for_convener(convener).filter(cohort=OuterRef("pk"))
+    marks = AttendanceRecord.objects.for_convener(convener).filter(session__cohort=OuterRef("pk"))
+    awards = CredentialAward.objects.for_convener(convener).filter(enrollment__cohort=OuterRef("pk"))
+    gains = SkillGain.objects.for_convener(convener).filter(enrollment__cohort=OuterRef("pk"))
+    counts = {  # prefixed: annotations may not shadow the cohort's own fields
+        **{f"n_{status}": _count_in(enrollments.filter(status=status)) for status in E.values},
+        "n_sessions_total": _count_in(sessions),
+        "n_sessions_held": _count_in(sessions.filter(day__lte=today)),
+        "n_marked": _count_in(marks),
+        "n_present": _count_in(marks.filter(status__in=["present", "late"])),
+        "n_credentials": _count_in(awards),
+        "n_skill_gains": _count_in(gains),
+    }
+    row = Cohort.objects.for_convener(convener).filter(pk=cohort.pk).annotate(**counts).values(*counts).first()
+    n = {name.removeprefix("n_"): int(row[name]) if row else 0 for name in counts}
     return CohortFigures(
-        seats=cohort.seats, applied=by_status.get(E.APPLIED, 0), enrolled=by_status.get(E.ENROLLED, 0),
-        active=by_status.get(E.ACTIVE, 0), completed=by_status.get(E.COMPLETED, 0),
-        withdrawn=by_status.get(E.WITHDRAWN, 0), sessions_held=sessions["held"], sessions_total=sessions["total"],
-        attendance_rate=(marks["present"] / marks["marked"]) if marks["marked"] else None,
-        credentials=awards, skill_gains=gains,
+        seats=cohort.seats, applied=n[E.APPLIED], enrolled=n[E.ENROLLED], active=n[E.ACTIVE],
+        completed=n[E.COMPLETED], withdrawn=n[E.WITHDRAWN], sessions_held=n["sessions_held"],
+        sessions_total=n["sessions_total"], attendance_rate=(n["present"] / n["marked"]) if n["marked"] else None,
+        credentials=n["credentials"], skill_gains=n["skill_gains"],
     )
 
 

@@ -163,7 +163,7 @@ class _NeedFormView(TenantView):
                 ) -> HttpResponse:
         today = timezone.localdate()
         market = _market_context(survey, form["occupation"].value(), form["wage_min"].value(),
-                                 form["wage_max"].value())
+                                 form["wage_max"].value(), known=need.occupation if need is not None else None)
         return render(self.request, self.template_name, self.get_context_data(
             form=form, survey=survey, need=need, is_open=survey.is_open_on(today), today=today,
             employer_fixed=form.employer_fixed, market=market,
@@ -289,14 +289,20 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() and number > 0 else None
 
 
-def _market_context(survey: DemandSurvey, occupation: Any, wage_min: Any, wage_max: Any) -> dict[str, Any]:
-    """The regional market position of the offered wage(s), for the partnership's labor-market area."""
+def _market_context(survey: DemandSurvey, occupation: Any, wage_min: Any, wage_max: Any,
+                    known: Occupation | None = None) -> dict[str, Any]:
+    """The regional market position of the offered wage(s), for the partnership's labor-market area. ``known``: an
+    occupation already loaded (the need's own), used when the typed code is its code."""
     area = survey.partnership.labor_market_area
     text = str(occupation or "").strip()
     code = text.split(" ")[0].replace("-", "")
     occ = None
     if code.isdigit() and len(code) == 6:
-        occ = Occupation.objects.filter(level=3, soc_code=f"{code[:2]}-{code[2:]}").first()
+        soc = f"{code[:2]}-{code[2:]}"
+        if known is not None and known.soc_code == soc and known.level == 3:
+            occ = known
+        else:
+            occ = Occupation.objects.filter(level=3, soc_code=soc).first()
     context: dict[str, Any] = {"area": area, "occupation": occ, "sentences": [], "wage_given": False}
     wages = [w for w in (_decimal(wage_min), _decimal(wage_max)) if w is not None]
     wages = list(dict.fromkeys(wages))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from partnerships import rls
@@ -164,11 +167,19 @@ def audit_event_list(*, convener: Convener, action: str | None = None) -> QueryS
     return qs
 
 
+def _count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``qs.count()`` as a scalar subquery (0 when no row matches)."""
+    counted = qs.order_by().values("convener").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def tenant_counts(*, convener: Convener) -> dict[str, int]:
-    """Headline counts for a convener's home page, each one query."""
-    return {
-        "members": Membership.objects.for_convener(convener).filter(is_active=True).count(),
-        "partnerships": Partnership.objects.for_convener(convener).count(),
-        "organizations": Organization.objects.for_convener(convener).count(),
-        "pending_invitations": invitation_list(convener=convener, status=Invitation.Status.PENDING).count(),
+    """Headline counts for a convener's home page, all in one query."""
+    counts = {
+        "members": _count_of(Membership.objects.for_convener(convener).filter(is_active=True)),
+        "partnerships": _count_of(Partnership.objects.for_convener(convener)),
+        "organizations": _count_of(Organization.objects.for_convener(convener)),
+        "pending_invitations": _count_of(invitation_list(convener=convener, status=Invitation.Status.PENDING)),
     }
+    row = Convener.objects.filter(pk=convener.pk).annotate(**counts).values(*counts).first()
+    return {name: int(row[name]) if row else 0 for name in counts}

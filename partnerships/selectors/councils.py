@@ -96,32 +96,38 @@ def council_get(*, convener: Convener, membership: Membership, council_id: int) 
 
 
 def council_mix(*, convener: Convener, partnership: Partnership) -> dict[str, list[dict[str, object]]]:
-    """At a glance: employers by size band, partners by type (current seats), two grouped queries."""
-    base = CouncilSeat.objects.for_convener(convener).filter(council__partnership=partnership, left_on__isnull=True)
+    """At a glance: employers by size band, partners by type (current seats), one grouped query.
+
+    Grouped by council kind, size band and type together: an organization has one size band and one type, so the
+    distinct organizations of a (kind, band, type) group add up to the distinct organizations of each band or type.
+    """
     size_labels = dict(Organization.SizeBand.choices)
     type_labels = dict(Organization._meta.get_field("org_type").choices)  # type: ignore[arg-type]
-    employers = (
-        base.filter(council__kind=Council.Kind.INDUSTRY)
-        .values("organization__size_band")
+    groups = (
+        CouncilSeat.objects.for_convener(convener)
+        .filter(council__partnership=partnership, left_on__isnull=True,
+                council__kind__in=[Council.Kind.INDUSTRY, Council.Kind.WORKFORCE])
+        .values("council__kind", "organization__size_band", "organization__org_type")
         .annotate(count=Count("organization", distinct=True))
-        .order_by("organization__size_band")
+        .order_by()
     )
-    partners = (
-        base.filter(council__kind=Council.Kind.WORKFORCE)
-        .values("organization__org_type")
-        .annotate(count=Count("organization", distinct=True))
-        .order_by("-count", "organization__org_type")
-    )
+    by_size: dict[Any, int] = {}
+    by_type: dict[Any, int] = {}
+    for row in groups:
+        if row["council__kind"] == Council.Kind.INDUSTRY:
+            band = row["organization__size_band"]
+            by_size[band] = by_size.get(band, 0) + row["count"]
+        else:
+            kind = row["organization__org_type"]
+            by_type[kind] = by_type.get(kind, 0) + row["count"]
     return {
-        "employers_by_size": [
-            {"key": r["organization__size_band"] or "unknown",
-             "label": size_labels.get(r["organization__size_band"], "Size not recorded"), "count": r["count"]}
-            for r in employers
+        "employers_by_size": [  # by band code, as the grouped query used to order them
+            {"key": band or "unknown", "label": size_labels.get(band, "Size not recorded"), "count": n}
+            for band, n in sorted(by_size.items(), key=lambda item: (item[0] is None, item[0] or ""))
         ],
         "partners_by_type": [
-            {"key": r["organization__org_type"], "label": type_labels.get(r["organization__org_type"], ""),
-             "count": r["count"]}
-            for r in partners
+            {"key": kind, "label": type_labels.get(kind, ""), "count": n}
+            for kind, n in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
         ],
     }
 

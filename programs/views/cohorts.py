@@ -250,7 +250,7 @@ class CohortStatusView(TenantView):
 # The cohort page
 # ---------------------------------------------------------------------------
 def cohort_header(view: TenantView, cohort: Cohort) -> dict[str, Any]:
-    """What the cohort pages share: figures (5 queries), and what the member may do."""
+    """What the cohort pages share: figures (1 query), and what the member may do."""
     membership = view.membership
     return {
         "cohort": cohort,

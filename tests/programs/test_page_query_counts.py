@@ -25,9 +25,9 @@ from tests.programs.test_pages import NOW, Programs, build_programs, url
 pytestmark = pytest.mark.django_db
 
 # Each page pays 2 queries for the session and the user and 1 to resolve the tenant; the rest is its own.
-ROSTER_QUERIES = 14  # + the cohort, 5 figures, the roster (3), the days, the people who can be added
+ROSTER_QUERIES = 10  # + the cohort, the figures (1), the roster (3), the days, the people who can be added
 ATTENDANCE_QUERIES = 7  # + the day with its cohort, the sheet (2), the cohort's days
-COHORT_PAGE_QUERIES = 12  # + the cohort, 5 figures, the days, the employers, their commitment totals
+COHORT_PAGE_QUERIES = 8  # + the cohort, the figures (1), the days, the employers, their commitment totals
 CATALOGUE_QUERIES = 10  # + the provider choices, the count, the programs and 4 prefetches
 COHORT_LIST_QUERIES = 7  # + the partnership and program choices, the count, the page of cohorts
 
