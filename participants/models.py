@@ -409,6 +409,9 @@ class Placement(TenantOwnedModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        # The newest placements of a workspace in list order, without sorting them all (bench/suite.py: the API's
+        # first page sorted 560,000 rows on disk, 340 ms).
+        indexes = [models.Index(fields=["convener", "-start_date", "-id"], name="placement_list_order")]
 
     def __str__(self) -> str:
         return f"{self.participant} at {self.employer_name} from {self.start_date}"

@@ -390,6 +390,7 @@ class CredentialAward(TenantOwnedModel):
 
     class Meta:
         ordering = ["-awarded_on", "name"]
+        indexes = [models.Index(fields=["convener", "-awarded_on", "name"], name="credential_award_list_order")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.awarded_on})"
@@ -419,6 +420,7 @@ class SkillGain(TenantOwnedModel):
 
     class Meta:
         ordering = ["-achieved_on"]
+        indexes = [models.Index(fields=["convener", "-achieved_on"], name="skill_gain_list_order")]
 
     def __str__(self) -> str:
         return f"{self.get_gain_type_display()} of {self.participant.display_name} ({self.achieved_on})"
