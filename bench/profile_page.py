@@ -5,7 +5,7 @@ profile of the Python side, on the bench tenant.
         /c/report-bench-1-00/participants/ --who case_manager [--repeat 20] [--explain]
 
 ``--who`` is one of bench/web.py's logins (admin, case_manager, funder). The request goes through Django's test
-client with the full middleware stack, signed in with MFA marked done, against the bench database.
+client with the full middleware stack, signed in with MFA marked done, against the bench database, under the production settings (DEBUG off, cached templates).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def main() -> None:
 
     os.environ.update(web.SERVER_ENV)
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["SECURE_SSL_REDIRECT"] = "false"  # the test client's requests are marked secure instead
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # as gunicorn runs it
     import logging
 
     import django
@@ -62,11 +63,11 @@ def main() -> None:
     session = client.session
     stamp_session(session, user)
     session.save()
-    response = client.get(args.path)
+    response = client.get(args.path, secure=True)
     say(f"{args.path} as {args.who}: {response.status_code}, {len(response.content):,} bytes")
     with CaptureQueriesContext(connection) as ctx:
         t0 = perf_counter()
-        client.get(args.path)
+        client.get(args.path, secure=True)
         one = perf_counter() - t0
     sql_total = sum(float(q["time"]) for q in ctx.captured_queries)
     say(f"one request: {one * 1000:.1f} ms, {len(ctx.captured_queries)} queries, {sql_total * 1000:.1f} ms in SQL")
@@ -82,9 +83,11 @@ def main() -> None:
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.repeat):
-        client.get(args.path)
+        client.get(args.path, secure=True)
     profiler.stop()
     say(profiler.output_text(unicode=False, color=False, show_all=False))
+    say("Self time by function (flat):")
+    say("\n".join(profiler.output_text(unicode=False, color=False, flat=True).splitlines()[:40]))
 
 
 if __name__ == "__main__":
