@@ -120,6 +120,12 @@ class Dialect:
         and every figure is rounded to cents after (SQLite stores these columns as floats anyway)."""
         return f"CAST({expr} AS {'double precision' if self.pg else 'REAL'})"
 
+    @property
+    def fence(self) -> str:
+        """Ends a subquery so that the planner keeps it as one (no pull-up): its computed columns are computed once
+        per row, not again in each expression of the outer query that names them."""
+        return "OFFSET 0" if self.pg else "LIMIT -1 OFFSET 0"
+
     def param(self, value: date) -> Any:
         return value if self.pg else value.isoformat()
 
@@ -158,19 +164,8 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
     in_scope = "AND (pe.pid IS NOT NULL OR st.pid IS NOT NULL)" if inputs.scope == "convener" else ""
     flags = ",\n       ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END AS f_{key}" for key, cond in COUNT_SQL.items())
     return [
-        (f"{p}_enr", f"""
-CREATE TEMPORARY TABLE {p}_enr AS
-SELECT e.participant_id AS pid, e.id AS eid, e.cohort_id, e.status, e.enrolled_on, e.completed_on, e.withdrawn_on,
-       c.program_id, c.target_occupation_id, pr.program_type, pr.cost_per_participant, pa.industry_naics,
-       CASE WHEN e.enrolled_on BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END AS in_period
-FROM programs_cohortenrollment e
-JOIN programs_cohort c ON c.id = e.cohort_id
-JOIN programs_program pr ON pr.id = c.program_id
-JOIN partnerships_partnership pa ON pa.id = c.partnership_id
-WHERE e.convener_id = %(cid)s AND c.convener_id = %(cid)s {cohort_filter}
-  AND e.enrolled_on IS NOT NULL AND e.status <> 'applied'"""),
-        # One row per person: the first enrollment that started in the period (the anchor of every outcome),
-        # and over all their enrollments in scope: OJT only, and in training at some time in the period.
+        # One row per person: the first enrollment in scope that started in the period (the anchor of every
+        # outcome), and over all their enrollments in scope: OJT only, and in training at some time in the period.
         (f"{p}_pe", f"""
 CREATE TEMPORARY TABLE {p}_pe AS
 SELECT pid, in_period AS started,
@@ -189,7 +184,19 @@ FROM (
            MIN(CASE WHEN program_type = 'ojt' THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS ojt_only,
            MAX(CASE WHEN enrolled_on <= %(end)s AND COALESCE(completed_on, withdrawn_on, %(as_of)s) >= %(start)s
                     THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS in_training_period
-    FROM {p}_enr enr
+    FROM (
+        -- The enrollments in scope that started (read once, not written to a table of their own).
+        SELECT e.participant_id AS pid, e.id AS eid, e.cohort_id, e.status, e.enrolled_on, e.completed_on,
+               e.withdrawn_on, c.program_id, c.target_occupation_id, pr.program_type, pr.cost_per_participant,
+               pa.industry_naics,
+               CASE WHEN e.enrolled_on BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END AS in_period
+        FROM programs_cohortenrollment e
+        JOIN programs_cohort c ON c.id = e.cohort_id
+        JOIN programs_program pr ON pr.id = c.program_id
+        JOIN partnerships_partnership pa ON pa.id = c.partnership_id
+        WHERE e.convener_id = %(cid)s AND c.convener_id = %(cid)s {cohort_filter}
+          AND e.enrolled_on IS NOT NULL AND e.status <> 'applied'
+    ) enr
 ) ranked WHERE rn = 1"""),
         (f"{p}_st", f"""
 CREATE TEMPORARY TABLE {p}_st AS
@@ -333,8 +340,9 @@ WITH checks AS (
     LEFT JOIN gains g ON g.pid = p.id
     LEFT JOIN services sv ON sv.pid = p.id
     WHERE p.convener_id = %(cid)s {in_scope}
+    {d.fence}
 )
-SELECT pid, started, program_id, cohort_id, enrolled_on, occupation_id, employer_id, placement_type, hired,
+SELECT pid, started, program_id, cohort_id, enrolled_on, occupation_id, employer_id, hired,
        sex, race, ethnicity, age_band, {", ".join(f"b_{b}" for b in BARRIERS)}, ben_snap, ben_tanf, abawd,
        snap_participation, size_band, snap_et,
        COALESCE(program_cost, 0) + service_dollars AS cost, program_cost, service_dollars, wage, q2_wages,
@@ -696,7 +704,7 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 cursor.execute(sql, params)
                 created.append(name)
                 if d.pg and cursor.rowcount > ANALYZE_ABOVE_ROWS:
-                    cursor.execute(f"ANALYZE {name}")
+                    cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[name.rsplit('_', 1)[-1]])})")
             say(65, "Counting outcomes for every group")
             groups = aggregate(cursor, table, d)
             overall = groups["all"].get("all") or {
@@ -729,7 +737,19 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
 # Below this many rows the planner's default guess for an un-analyzed table is good enough, and ANALYZE costs more
 # than it saves (a small workspace's report, every test's world).
 ANALYZE_ABOVE_ROWS = 5_000
-STEP_LABELS = {"enr": "Gathering enrollments", "pe": "First enrollment of each person",
+# The columns later statements join, filter or group on: statistics of the others would never be read (the facts
+# have some eighty columns).
+ANALYZE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pe": ("pid", "started", "status", "enrolled_on"),
+    "st": ("pid", "xq", "sxq", "exit_date", "snap_exit"),
+    "wg": ("pid",),
+    "job": ("pid", "plid", "employer_id"),
+    "facts": tuple(dict.fromkeys((
+        "pid", "started", "snap_et", "hired", "occupation_id", "employer_id", "f_placed", "f_emp_q2_n",
+        "f_snap_emp_q2_n", *PARTITIONS.values(), *SNAP_PARTITIONS.values(),
+        *(column for flags in FLAGS.values() for column in flags.values())))),
+}
+STEP_LABELS = {"pe": "Enrollments: the first of each person",
                "st": "Funding streams and exits", "wg": "Wages after exit", "job": "First jobs",
                "facts": "Outcomes per person"}
 
