@@ -120,6 +120,11 @@ class Dialect:
         and every figure is rounded to cents after (SQLite stores these columns as floats anyway)."""
         return f"CAST({expr} AS {'double precision' if self.pg else 'REAL'})"
 
+    def small(self, expr: str) -> str:
+        """A 0/1 column of the facts as a smallint: the facts are written once and read by every grouping pass, and
+        some fifty such columns as integers made a quarter of each row. SUM of either is a bigint."""
+        return f"({expr})::smallint" if self.pg else expr
+
     @property
     def fence(self) -> str:
         """Ends a subquery so that the planner keeps it as one (no pull-up): its computed columns are computed once
@@ -150,7 +155,7 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
     age = "CASE " + " ".join(
         f"WHEN p.age_at_entry {'<= ' + str(hi) if lo is None else ('>= ' + str(lo) if hi is None else 'BETWEEN ' + str(lo) + ' AND ' + str(hi))} THEN '{key}'"  # noqa: E501
         for key, _label, lo, hi in AGE_BANDS) + " ELSE 'not_recorded' END"
-    barriers = ", ".join(f"CASE WHEN p.barrier_{b} THEN 1 ELSE 0 END AS b_{b}" for b in BARRIERS)
+    barriers = ", ".join(f"{d.small(f'CASE WHEN p.barrier_{b} THEN 1 ELSE 0 END')} AS b_{b}" for b in BARRIERS)
     as_of_q = d.qidx("%(as_of)s")
     # The people of the scope, each join on a plain column (a COALESCE of two ids is a column the planner knows
     # nothing of: it guessed trillions of rows and sized every hash join after the first wrong). The workspace's
@@ -162,7 +167,8 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
         inputs.scope, f"{p}_pe pe JOIN participants_participant p ON p.id = pe.pid "
                       f"LEFT JOIN {p}_st st ON st.pid = pe.pid")
     in_scope = "AND (pe.pid IS NOT NULL OR st.pid IS NOT NULL)" if inputs.scope == "convener" else ""
-    flags = ",\n       ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END AS f_{key}" for key, cond in COUNT_SQL.items())
+    flags = ",\n       ".join(f"{d.small(f'CASE WHEN {cond} THEN 1 ELSE 0 END')} AS f_{key}"
+                               for key, cond in COUNT_SQL.items())
     return [
         # One row per person: the first enrollment in scope that started in the period (the anchor of every
         # outcome), and over all their enrollments in scope: OJT only, and in training at some time in the period.
@@ -303,8 +309,8 @@ WITH checks AS (
            {d.c_text("COALESCE(NULLIF(p.ethnicity, ''), 'not_recorded')")} AS ethnicity,
            {d.c_text(age)} AS age_band,
            {barriers},
-           CASE WHEN p.benefit_snap THEN 1 ELSE 0 END AS ben_snap,
-           CASE WHEN p.benefit_tanf THEN 1 ELSE 0 END AS ben_tanf,
+           {d.small("CASE WHEN p.benefit_snap THEN 1 ELSE 0 END")} AS ben_snap,
+           {d.small("CASE WHEN p.benefit_tanf THEN 1 ELSE 0 END")} AS ben_tanf,
            {d.c_text("CASE WHEN p.abawd THEN 'abawd' ELSE 'not_abawd' END")} AS abawd,
            {d.c_text("COALESCE(NULLIF(p.snap_participation, ''), 'not_recorded')")} AS snap_participation,
            COALESCE(sv.dollars, 0) AS service_dollars,
