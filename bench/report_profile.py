@@ -2,6 +2,9 @@
 the benchmark tenant, with its time, slowest first.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/report_profile.py [--scale 1]
+        [--dump figures.json]
+
+--dump writes the figures (compute_figures' JSON, keys sorted) to a file, to diff two versions of the engine.
 
 Needs a tenant made by bench/report_scale.py (slug report-bench-<scale>).
 """
@@ -9,6 +12,7 @@ Needs a tenant made by bench/report_scale.py (slug report-bench-<scale>).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -22,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="1")
+    parser.add_argument("--dump", help="write the figures as JSON to this file")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
@@ -48,11 +53,13 @@ def main() -> None:
     convener = Convener.objects.get(slug=slug_of(float(args.scale)))
     inputs = ReportInputs(scope="convener", period_start=PERIOD_START, period_end=PERIOD_END, as_of=AS_OF)
     started = perf_counter()
-    compute_figures(convener=convener, inputs=inputs)
+    figures = compute_figures(convener=convener, inputs=inputs)
     total = perf_counter() - started
     sys.stdout.write(f"compute_figures: {total:.1f} s, {len(timings)} statements\n")
     for seconds, label in sorted(timings, reverse=True)[:25]:
         sys.stdout.write(f"{seconds:7.2f} s  {label}\n")
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(figures, indent=1, sort_keys=True, default=str) + "\n")
 
 
 if __name__ == "__main__":

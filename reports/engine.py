@@ -120,6 +120,17 @@ class Dialect:
         and every figure is rounded to cents after (SQLite stores these columns as floats anyway)."""
         return f"CAST({expr} AS {'double precision' if self.pg else 'REAL'})"
 
+    def small(self, expr: str) -> str:
+        """A 0/1 column of the facts as a smallint: the facts are written once and read by every grouping pass, and
+        some fifty such columns as integers made a quarter of each row. SUM of either is a bigint."""
+        return f"({expr})::smallint" if self.pg else expr
+
+    @property
+    def fence(self) -> str:
+        """Ends a subquery so that the planner keeps it as one (no pull-up): its computed columns are computed once
+        per row, not again in each expression of the outer query that names them."""
+        return "OFFSET 0" if self.pg else "LIMIT -1 OFFSET 0"
+
     def param(self, value: date) -> Any:
         return value if self.pg else value.isoformat()
 
@@ -144,29 +155,23 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
     age = "CASE " + " ".join(
         f"WHEN p.age_at_entry {'<= ' + str(hi) if lo is None else ('>= ' + str(lo) if hi is None else 'BETWEEN ' + str(lo) + ' AND ' + str(hi))} THEN '{key}'"  # noqa: E501
         for key, _label, lo, hi in AGE_BANDS) + " ELSE 'not_recorded' END"
-    barriers = ", ".join(f"CASE WHEN p.barrier_{b} THEN 1 ELSE 0 END AS b_{b}" for b in BARRIERS)
+    barriers = ", ".join(f"{d.small(f'CASE WHEN p.barrier_{b} THEN 1 ELSE 0 END')} AS b_{b}" for b in BARRIERS)
     as_of_q = d.qidx("%(as_of)s")
-    # The workspace's people: anyone with an enrollment or a funding stream. A union of ids rather than a FULL
-    # OUTER JOIN, which SQLite only has since 3.39 (Ubuntu 22.04 ships 3.37).
-    people = {"convener": f"(SELECT pid FROM {p}_pe UNION SELECT pid FROM {p}_st) ids "
-                          f"LEFT JOIN {p}_pe pe ON pe.pid = ids.pid LEFT JOIN {p}_st st ON st.pid = ids.pid",
-              "stream": f"{p}_st st LEFT JOIN {p}_pe pe ON pe.pid = st.pid"}.get(
-        inputs.scope, f"{p}_pe pe LEFT JOIN {p}_st st ON st.pid = pe.pid")
-    flags = ",\n       ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END AS f_{key}" for key, cond in COUNT_SQL.items())
+    # The people of the scope, each join on a plain column (a COALESCE of two ids is a column the planner knows
+    # nothing of: it guessed trillions of rows and sized every hash join after the first wrong). The workspace's
+    # people are anyone with an enrollment or a funding stream: its participants, each looked up in both.
+    people = {"convener": f"participants_participant p LEFT JOIN {p}_pe pe ON pe.pid = p.id "
+                          f"LEFT JOIN {p}_st st ON st.pid = p.id",
+              "stream": f"{p}_st st JOIN participants_participant p ON p.id = st.pid "
+                        f"LEFT JOIN {p}_pe pe ON pe.pid = st.pid"}.get(
+        inputs.scope, f"{p}_pe pe JOIN participants_participant p ON p.id = pe.pid "
+                      f"LEFT JOIN {p}_st st ON st.pid = pe.pid")
+    in_scope = "AND (pe.pid IS NOT NULL OR st.pid IS NOT NULL)" if inputs.scope == "convener" else ""
+    flags = ",\n       ".join(f"{d.small(f'CASE WHEN {cond} THEN 1 ELSE 0 END')} AS f_{key}"
+                               for key, cond in COUNT_SQL.items())
     return [
-        (f"{p}_enr", f"""
-CREATE TEMPORARY TABLE {p}_enr AS
-SELECT e.participant_id AS pid, e.id AS eid, e.cohort_id, e.status, e.enrolled_on, e.completed_on, e.withdrawn_on,
-       c.program_id, c.target_occupation_id, pr.program_type, pr.cost_per_participant, pa.industry_naics,
-       CASE WHEN e.enrolled_on BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END AS in_period
-FROM programs_cohortenrollment e
-JOIN programs_cohort c ON c.id = e.cohort_id
-JOIN programs_program pr ON pr.id = c.program_id
-JOIN partnerships_partnership pa ON pa.id = c.partnership_id
-WHERE e.convener_id = %(cid)s AND c.convener_id = %(cid)s {cohort_filter}
-  AND e.enrolled_on IS NOT NULL AND e.status <> 'applied'"""),
-        # One row per person: the first enrollment that started in the period (the anchor of every outcome),
-        # and over all their enrollments in scope: OJT only, and in training at some time in the period.
+        # One row per person: the first enrollment in scope that started in the period (the anchor of every
+        # outcome), and over all their enrollments in scope: OJT only, and in training at some time in the period.
         (f"{p}_pe", f"""
 CREATE TEMPORARY TABLE {p}_pe AS
 SELECT pid, in_period AS started,
@@ -185,7 +190,19 @@ FROM (
            MIN(CASE WHEN program_type = 'ojt' THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS ojt_only,
            MAX(CASE WHEN enrolled_on <= %(end)s AND COALESCE(completed_on, withdrawn_on, %(as_of)s) >= %(start)s
                     THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS in_training_period
-    FROM {p}_enr enr
+    FROM (
+        -- The enrollments in scope that started (read once, not written to a table of their own).
+        SELECT e.participant_id AS pid, e.id AS eid, e.cohort_id, e.status, e.enrolled_on, e.completed_on,
+               e.withdrawn_on, c.program_id, c.target_occupation_id, pr.program_type, pr.cost_per_participant,
+               pa.industry_naics,
+               CASE WHEN e.enrolled_on BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END AS in_period
+        FROM programs_cohortenrollment e
+        JOIN programs_cohort c ON c.id = e.cohort_id
+        JOIN programs_program pr ON pr.id = c.program_id
+        JOIN partnerships_partnership pa ON pa.id = c.partnership_id
+        WHERE e.convener_id = %(cid)s AND c.convener_id = %(cid)s {cohort_filter}
+          AND e.enrolled_on IS NOT NULL AND e.status <> 'applied'
+    ) enr
 ) ranked WHERE rn = 1"""),
         (f"{p}_st", f"""
 CREATE TEMPORARY TABLE {p}_st AS
@@ -268,8 +285,8 @@ WITH checks AS (
     SELECT participant_id AS pid, SUM({d.real('amount')}) AS dollars FROM participants_supportiveservice
     WHERE convener_id = %(cid)s AND status IN ('approved', 'paid') AND provided_on BETWEEN %(start)s AND %(end)s
     GROUP BY participant_id
-), base AS (
-    SELECT COALESCE(pe.pid, st.pid) AS pid,  -- one of them is there: every id came from one of the two
+), person AS (
+    SELECT p.id AS pid,
            COALESCE(pe.started, 0) AS started,
            pe.program_id, pe.cohort_id, pe.enrolled_on,
            CASE WHEN pe.started = 1 THEN {d.real('pe.cost_per_participant')} END AS program_cost,
@@ -287,17 +304,13 @@ WITH checks AS (
            CASE WHEN st.snap_exit BETWEEN %(start)s AND %(end)s THEN 1 ELSE 0 END AS snap_exiter,
            CASE WHEN st.sxq + 2 < {as_of_q} THEN 1 ELSE 0 END AS sq2_closed,
            CASE WHEN st.sxq + 4 < {as_of_q} THEN 1 ELSE 0 END AS sq4_closed,
-           pe.status, pe.completed_on, pe.target_occupation_id, pe.industry_naics
-    FROM {people}
-), person AS (
-    SELECT b.*,
            {d.c_text("COALESCE(NULLIF(p.sex, ''), 'not_recorded')")} AS sex,
            {d.c_text("COALESCE(NULLIF(p.race, ''), 'not_recorded')")} AS race,
            {d.c_text("COALESCE(NULLIF(p.ethnicity, ''), 'not_recorded')")} AS ethnicity,
            {d.c_text(age)} AS age_band,
            {barriers},
-           CASE WHEN p.benefit_snap THEN 1 ELSE 0 END AS ben_snap,
-           CASE WHEN p.benefit_tanf THEN 1 ELSE 0 END AS ben_tanf,
+           {d.small("CASE WHEN p.benefit_snap THEN 1 ELSE 0 END")} AS ben_snap,
+           {d.small("CASE WHEN p.benefit_tanf THEN 1 ELSE 0 END")} AS ben_tanf,
            {d.c_text("CASE WHEN p.abawd THEN 'abawd' ELSE 'not_abawd' END")} AS abawd,
            {d.c_text("COALESCE(NULLIF(p.snap_participation, ''), 'not_recorded')")} AS snap_participation,
            COALESCE(sv.dollars, 0) AS service_dollars,
@@ -306,12 +319,12 @@ WITH checks AS (
            {d.real('j.hourly_wage')} AS wage, j.placement_type, j.occupation_id, j.employer_id,
            {d.c_text("COALESCE(NULLIF(o.size_band, ''), CASE WHEN j.plid IS NULL THEN 'not_placed' "
                      "ELSE 'not_recorded' END)")} AS size_band,
-           CASE WHEN b.status = 'completed' AND j.plid IS NOT NULL
-                     AND j.start_date <= {d.plus_days('b.completed_on', window)}
-                     AND (j.occupation_id = b.target_occupation_id
+           CASE WHEN pe.status = 'completed' AND j.plid IS NOT NULL
+                     AND j.start_date <= {d.plus_days('pe.completed_on', window)}
+                     AND (j.occupation_id = pe.target_occupation_id
                           OR EXISTS (SELECT 1 FROM programs_program_target_occupations pto
-                                     WHERE pto.program_id = b.program_id AND pto.occupation_id = j.occupation_id)
-                          OR (b.industry_naics <> '' AND o.naics_code LIKE b.industry_naics || '%%'))
+                                     WHERE pto.program_id = pe.program_id AND pto.occupation_id = j.occupation_id)
+                          OR (pe.industry_naics <> '' AND o.naics_code LIKE pe.industry_naics || '%%'))
                 THEN 1 ELSE 0 END AS hired,
            CASE WHEN j.plid IS NOT NULL AND {d.plus_days('j.start_date', 90)} <= %(as_of)s THEN 1 ELSE 0 END
                AS ret90_due,
@@ -324,18 +337,18 @@ WITH checks AS (
            COALESCE(w.q2_wages, 0) AS q2_wages, COALESCE(w.q4_wages, 0) AS q4_wages,
            COALESCE(w.same_q2q4, 0) AS same_q2q4,
            COALESCE(w.sq2_wages, 0) AS sq2_wages, COALESCE(w.sq4_wages, 0) AS sq4_wages
-    FROM base b
-    JOIN participants_participant p ON p.id = b.pid
-    LEFT JOIN {p}_wg w ON w.pid = b.pid
-    LEFT JOIN {p}_job j ON j.pid = b.pid
+    FROM {people}
+    LEFT JOIN {p}_wg w ON w.pid = p.id
+    LEFT JOIN {p}_job j ON j.pid = p.id
     LEFT JOIN partnerships_organization o ON o.id = j.employer_id
     LEFT JOIN checks ck ON ck.placement_id = j.plid
-    LEFT JOIN creds cr ON cr.pid = b.pid
-    LEFT JOIN gains g ON g.pid = b.pid
-    LEFT JOIN services sv ON sv.pid = b.pid
-    WHERE p.convener_id = %(cid)s
+    LEFT JOIN creds cr ON cr.pid = p.id
+    LEFT JOIN gains g ON g.pid = p.id
+    LEFT JOIN services sv ON sv.pid = p.id
+    WHERE p.convener_id = %(cid)s {in_scope}
+    {d.fence}
 )
-SELECT pid, started, program_id, cohort_id, enrolled_on, occupation_id, employer_id, placement_type, hired,
+SELECT pid, started, program_id, cohort_id, enrolled_on, occupation_id, employer_id, hired,
        sex, race, ethnicity, age_band, {", ".join(f"b_{b}" for b in BARRIERS)}, ben_snap, ben_tanf, abawd,
        snap_participation, size_band, snap_et,
        COALESCE(program_cost, 0) + service_dollars AS cost, program_cost, service_dollars, wage, q2_wages,
@@ -399,9 +412,11 @@ MEDIANS: tuple[tuple[str, str, str], ...] = (
 )
 MEANS: tuple[tuple[str, str, str], ...] = (("wage_mean", "wage", "f_placed"),)
 # Program cost of each enrollment that started, plus supportive services; unknown (None) when neither is on file.
+# {f}: where a FILTER clause goes (_select).
 SUMS: tuple[tuple[str, str], ...] = (
-    ("cost_total", "CASE WHEN COUNT(program_cost) = 0 AND SUM(service_dollars) = 0 THEN NULL ELSE SUM(cost) END"),
-    ("service_dollars", "SUM(service_dollars)"),
+    ("cost_total",
+     "CASE WHEN COUNT(program_cost){f} = 0 AND SUM(service_dollars){f} = 0 THEN NULL ELSE SUM(cost){f} END"),
+    ("service_dollars", "SUM(service_dollars){f}"),
 )
 
 # Breakdowns. Partitions put each person in exactly one group; flags (barriers, benefits) may put a person in
@@ -470,13 +485,15 @@ def _interpolated_median(values: list[float]) -> float | None:
     return median(values) if values else None
 
 
-def _select(family: str) -> tuple[list[str], list[str]]:
-    """(stored keys, SQL aggregates) of a family of groups."""
+def _select(family: str, where: str = "") -> tuple[list[str], list[str]]:
+    """(stored keys, SQL aggregates) of a family of groups; ``where``: each aggregate only over those rows (FILTER)."""
+    f = f" FILTER (WHERE {where})" if where else ""
     keys = list(FAMILY_KEYS[family])
-    sql = [f"SUM(f_{key})" for key in keys]
+    sql = [f"SUM(f_{key}){f}" for key in keys]
     if family != "snap":
         keys += [k for k, _c, _f in MEANS] + [k for k, _e in SUMS]
-        sql += [f"AVG(CASE WHEN {flag} = 1 THEN {col} END)" for _k, col, flag in MEANS] + [e for _k, e in SUMS]
+        sql += [f"AVG(CASE WHEN {flag} = 1 THEN {col} END){f}" for _k, col, flag in MEANS]
+        sql += [e.format(f=f) for _k, e in SUMS]
     return keys, sql
 
 
@@ -522,27 +539,75 @@ def aggregate(cursor: Any, table: str, d: Dialect) -> dict[str, dict[str, dict[s
     return out
 
 
-def _aggregate_everyone(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dim: Dim,
+def _aggregate_filtered(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
                         family: str) -> None:
-    keys, sql = _select(family)
-    medians = [f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) FILTER (WHERE {flag} = 1)"
-               for _k, col, flag in _medians(family)]
-    cursor.execute(f"SELECT {', '.join([*sql, *medians])} FROM {table}")
+    """PostgreSQL: everyone, and the flags (barriers, benefits), in one plain aggregate: each Dim's figures are
+    aggregates FILTERed to its rows, so a person feeds only the flags they have (as GROUPING SETS, every person
+    fed each flag's 0 group too, which no table shows), and each median is its own sort of only its rows."""
+    sql: list[str] = []
+    shapes = []
+    for dim in dims:
+        where = " AND ".join(f"{c} = 1" for c in dim.where)
+        keys, aggregates = _select(family, where)
+        medians = [f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
+                   f"FILTER (WHERE {' AND '.join((f'{flag} = 1', *(f'{c} = 1' for c in dim.where)))})"
+                   for _k, col, flag in _medians(family)]
+        shapes.append((dim, keys, len(sql), len(aggregates)))
+        sql += aggregates + medians
+    cursor.execute(f"SELECT {', '.join(sql)} FROM {table}")
     row = cursor.fetchone()
-    figures = _figures(family, keys, row[:len(keys)])
-    for (key, _c, _f), value in zip(_medians(family), row[len(keys):], strict=True):
-        figures[key] = _num(value)
-    if figures["people"]:
-        out[dim.kind][dim.group] = figures
+    for dim, keys, at, n in shapes:
+        figures = _figures(family, keys, row[at:at + n])
+        for (key, _c, _f), value in zip(_medians(family), row[at + n:at + n + len(_medians(family))], strict=True):
+            figures[key] = _num(value)
+        if figures["people"]:
+            out[dim.kind][dim.group] = figures
+
+
+def _aggregate_flags(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
+                     family: str) -> None:
+    """PostgreSQL: the flags (barriers, benefits), each Dim the people whose one 0/1 column is 1. Each person's row
+    is repeated once per flag they have (LATERAL VALUES) and grouped by the flag's column name: a person feeds only
+    the flags they have (as GROUPING SETS, everyone fed each flag's 0 group too, which no table shows)."""
+    by_column = {dim.where[0]: dim for dim in dims}
+    assert all(len(dim.where) == 1 for dim in dims) and len(by_column) == len(dims)  # noqa: S101 - DIMS are ours
+    columns = sorted(by_column)
+    values = ", ".join(f"('{c}', {c})" for c in columns)
+    source = f"{table} CROSS JOIN LATERAL (VALUES {values}) AS flag(name, value)"
+    keys, sql = _select(family)
+    cursor.execute(f"SELECT flag.name, {', '.join(sql)} FROM {source} WHERE flag.value = 1 GROUP BY flag.name")
+    for name, *figures in cursor.fetchall():
+        dim = by_column[name]
+        out[dim.kind][dim.group] = _figures(family, keys, tuple(figures))
+    # Medians: each flag's own sort of only its people's values (percentile_cont FILTERed), in one plain aggregate.
+    medians = [(dim, key, f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
+                          f"FILTER (WHERE {flag} = 1 AND {column} = 1)")
+               for column, dim in by_column.items() for key, col, flag in _medians(family)]
+    if medians:
+        cursor.execute(f"SELECT {', '.join(m for _d, _k, m in medians)} FROM {table}")
+        for (dim, key, _m), value in zip(medians, cursor.fetchone(), strict=True):
+            if dim.group in out[dim.kind]:
+                out[dim.kind][dim.group][key] = _num(value)
 
 
 def _aggregate_grouping_sets(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
                              family: str) -> None:
-    """PostgreSQL: the Dims of one family in one pass of GROUPING SETS for the sums (hashed), and one pass per
-    median over only the rows that have the value (sorted). GROUPING() tells which set a row belongs to."""
+    """PostgreSQL: the partitions of one family in one pass of GROUPING SETS for the sums (hashed), and one pass
+    per median over only the rows that have the value. GROUPING() tells which set a row belongs to. Everyone and
+    the flags: one plain aggregate with FILTERs (``_aggregate_filtered``)."""
+    everyone = [dim for dim in dims if dim.key is None and not dim.where]
+    if everyone:
+        _aggregate_filtered(cursor, table, out, everyone, family)
+    flags = [dim for dim in dims if dim.key is None and dim.where]
+    if flags:
+        _aggregate_flags(cursor, table, out, flags, family)
+    dims = [dim for dim in dims if dim.key is not None]
+    if not dims:
+        return
     columns = sorted({c for dim in dims for c in dim.columns})
-    if not columns:  # everyone: one plain aggregate
-        return _aggregate_everyone(cursor, table, out, dims[0], family)
+    # Rows every Dim of the family leaves out (the SNAP E&T breakdowns are over SNAP E&T participants) are not read.
+    common = set.intersection(*(set(dim.where) for dim in dims))
+    source = f"{table} WHERE {' AND '.join(f'{c} = 1' for c in sorted(common))}" if common else table
     position = {c: i for i, c in enumerate(columns)}
     sets = ", ".join("(" + ", ".join(dim.columns) + ")" for dim in dims)
     grouping = f"GROUPING({', '.join(columns)})"
@@ -569,15 +634,19 @@ def _aggregate_grouping_sets(cursor: Any, table: str, out: dict[str, dict[str, d
 
     grouped = ", ".join(columns)
     keys, sql = _select(family)
-    for dim, group, figures in rows(f"SELECT {grouping}, {grouped}, {', '.join(sql)} FROM {table} "
+    for dim, group, figures in rows(f"SELECT {grouping}, {grouped}, {', '.join(sql)} FROM {source} "
                                     f"GROUP BY GROUPING SETS ({sets})"):
         out[dim.kind][group] = _figures(family, keys, figures)
     # Medians: each group's values gathered by hashing (no sort of the whole table per grouping set), then each
     # group's own small array sorted by percentile_cont. Several times faster than a sorted GROUPING SETS pass.
+    # The rows come sorted by the value (one sort), so each group's array is gathered in order and the sort of
+    # percentile_cont finds it presorted (one comparison per value); the median does not depend on that order.
     for key, col, flag in _medians(family):
+        wanted = " AND ".join((f"{flag} = 1", *(f"{c} = 1" for c in sorted(common))))
         for dim, group, (value,) in rows(
                 f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
-                f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals FROM {table} WHERE {flag} = 1 "
+                f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals "
+                f"FROM (SELECT {grouped}, {col} FROM {table} WHERE {wanted} ORDER BY {col}) by_value "
                 f"GROUP BY GROUPING SETS ({sets})) per_group"):
             if group in out[dim.kind]:
                 out[dim.kind][group][key] = _num(value)
@@ -641,7 +710,7 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 cursor.execute(sql, params)
                 created.append(name)
                 if d.pg and cursor.rowcount > ANALYZE_ABOVE_ROWS:
-                    cursor.execute(f"ANALYZE {name}")
+                    cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[name.rsplit('_', 1)[-1]])})")
             say(65, "Counting outcomes for every group")
             groups = aggregate(cursor, table, d)
             overall = groups["all"].get("all") or {
@@ -674,7 +743,19 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
 # Below this many rows the planner's default guess for an un-analyzed table is good enough, and ANALYZE costs more
 # than it saves (a small workspace's report, every test's world).
 ANALYZE_ABOVE_ROWS = 5_000
-STEP_LABELS = {"enr": "Gathering enrollments", "pe": "First enrollment of each person",
+# The columns later statements join, filter or group on: statistics of the others would never be read (the facts
+# have some eighty columns).
+ANALYZE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pe": ("pid", "started", "status", "enrolled_on"),
+    "st": ("pid", "xq", "sxq", "exit_date", "snap_exit"),
+    "wg": ("pid",),
+    "job": ("pid", "plid", "employer_id"),
+    "facts": tuple(dict.fromkeys((
+        "pid", "started", "snap_et", "hired", "occupation_id", "employer_id", "f_placed", "f_emp_q2_n",
+        "f_snap_emp_q2_n", *PARTITIONS.values(), *SNAP_PARTITIONS.values(),
+        *(column for flags in FLAGS.values() for column in flags.values())))),
+}
+STEP_LABELS = {"pe": "Enrollments: the first of each person",
                "st": "Funding streams and exits", "wg": "Wages after exit", "job": "First jobs",
                "facts": "Outcomes per person"}
 
