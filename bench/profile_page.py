@@ -5,7 +5,8 @@ profile of the Python side, on the bench tenant.
         /c/report-bench-1-00/participants/ --who case_manager [--repeat 20] [--explain]
 
 ``--who`` is one of bench/web.py's logins (admin, case_manager, funder). The request goes through Django's test
-client with the full middleware stack, signed in with MFA marked done, against the bench database, under the production settings (DEBUG off, cached templates).
+client with the full middleware stack, signed in with MFA marked done, against the bench database, under the
+production settings (DEBUG off, cached templates).
 """
 
 from __future__ import annotations

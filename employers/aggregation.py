@@ -212,12 +212,27 @@ def compute(*, convener: Convener, partnership: Partnership, survey: DemandSurve
     return compute_many(convener=convener, partnerships=[partnership], surveys=surveys)[partnership.pk]
 
 
+# The roll-ups group a few hundred thousand rows at once; PostgreSQL's default 4 MB of work_mem spilled the quarter
+# roll-up's hash aggregate and sort to disk (bench/suite.py, 100,000 needs in one workspace: 1.03 s -> see README).
+AGGREGATION_WORK_MEM = "64MB"
+
+
 def compute_many(
     *, convener: Convener, partnerships: list[Partnership], surveys: dict[int, DemandSurvey] | None = None
 ) -> dict[int, dict[str, Any]]:
     """Aggregates of many partnerships of one convener, in a fixed number of grouped SQL queries (~11),
     however many partnerships, employers or needs there are. Each partnership uses its latest survey cycle
-    unless ``surveys`` says otherwise."""
+    unless ``surveys`` says otherwise. Read in one transaction, with room to group in memory."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{AGGREGATION_WORK_MEM}'")
+        return _compute_many(convener=convener, partnerships=partnerships, surveys=surveys)
+
+
+def _compute_many(
+    *, convener: Convener, partnerships: list[Partnership], surveys: dict[int, DemandSurvey] | None
+) -> dict[int, dict[str, Any]]:
     if surveys is None:
         surveys = current_surveys(convener=convener, partnerships=partnerships)
     needs = SkillNeed.objects.for_convener(convener).filter(

@@ -265,7 +265,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Page numbers; counts of 10,000 rows or more are remembered for a minute (partnerships/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "partnerships.pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partnerships.api.base.exception_handler",

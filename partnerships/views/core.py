@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views import View
@@ -18,6 +17,7 @@ from django.views.generic import TemplateView
 from partnerships import selectors, services
 from partnerships.forms import AcceptInvitationForm, InvitationForm, MembershipForm
 from partnerships.models import Invitation, Membership
+from partnerships.pagination import CountCachingPaginator
 from partnerships.permissions import Action
 from partnerships.roles import OrganizationType, Role
 from partnerships.tenant_views import TenantView, TenantViewMixin
@@ -26,7 +26,7 @@ PAGE_SIZE = 25
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CountCachingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------------------
