@@ -19,6 +19,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -30,7 +31,10 @@ COUNT_TTL_SECONDS = 60
 
 def cached_count(queryset: QuerySet) -> int:
     """``queryset.count()``, remembered for a minute when it is LARGE_COUNT or more (see the module docstring)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``): Django would not query either
+        return 0
     key = "pagination-count:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
     remembered = cache.get(key)
     if remembered is not None:

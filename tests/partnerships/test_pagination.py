@@ -54,3 +54,9 @@ def test_deferred_join_pages_hold_the_same_rows_in_the_same_order_as_offset_page
         deferred = [o.pk for o in DeferredJoinPaginator(rows, 3).page(number)]
         assert deferred == plain
     assert DeferredJoinPaginator(rows, 3).num_pages == 3
+
+
+def test_a_filter_that_can_match_nothing_counts_zero_without_a_query(django_assert_num_queries: object) -> None:
+    convener = ConvenerFactory()
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        assert CountCachingPaginator(Organization.objects.for_convener(convener).filter(pk__in=[]), 10).count == 0
