@@ -98,9 +98,8 @@ def _enrolled(convener: Convener, statuses: Any) -> Coalesce:
     """How many of a cohort's enrollments have one of ``statuses``: a correlated count, not a JOIN and GROUP BY,
     so a page of cohorts counts only its own enrollments, from the enrollment_by_cohort_status index, after the
     page is chosen (a tenant with a million enrollments: 7.2 s for the first page of the API -> milliseconds)."""
-    counted = (CohortEnrollment.objects.for_convener(convener).filter(cohort=OuterRef("pk"), status__in=statuses)
-               .order_by().values("cohort").annotate(n=Count("cohort")).values("n"))
-    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+    return _count_in(CohortEnrollment.objects.for_convener(convener).filter(cohort=OuterRef("pk"),
+                                                                          status__in=statuses))
 
 
 def cohort_list(
@@ -197,7 +196,8 @@ class CohortFigures:
 
 def _count_in(qs: QuerySet[Any]) -> Coalesce:
     """``qs.count()`` as a scalar subquery of one cohort's query (``qs`` filters on ``OuterRef("pk")``)."""
-    counted = qs.order_by().values("convener").annotate(n=Count("pk")).values("n")
+    # COUNT(*): no column to read, so an index that covers the filter answers it alone (index-only scan).
+    counted = qs.order_by().values("convener").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
