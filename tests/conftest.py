@@ -132,6 +132,24 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
+def clear_cache() -> None:
+    """Forget this test process's cache entries, and only those.
+
+    ``cache.clear()`` on Redis is FLUSHDB: it would also drop the other xdist worker's entries (both workers' test
+    worlds have the same ids, so each keeps its keys under its own KEY_PREFIX, see config/settings/test.py).
+    """
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if not hasattr(client, "get_client"):  # local memory: private to this process already
+        cache.clear()
+        return
+    redis = client.get_client(write=True)
+    keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        redis.delete(*keys)
+
+
 # Each role bound to an organization, and the type of organization the world binds it to.
 ROLE_ORGANIZATION = {
     Role.EMPLOYER_REP: OrganizationType.EMPLOYER,

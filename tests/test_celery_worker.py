@@ -109,3 +109,32 @@ def test_a_real_worker_counts_a_conveners_rows_from_the_test_database(transactio
         app.conf.task_always_eager = eager
 
     assert summary == {"members": 2, "partnerships": 1, "organizations": 2, "pending_invitations": 1}
+
+
+def test_the_cache_never_shares_the_brokers_redis_database():
+    """Django's cache.clear() on Redis is FLUSHDB: in the broker's database it would drop queued tasks and the
+    messages a late-acking worker holds (seen: a worker-kill test lost its redelivery to another test's clear)."""
+    from django.core.cache import cache
+
+    from config.settings.base import next_redis_database
+    from tests.conftest import clear_cache
+
+    assert next_redis_database("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/1"
+    assert next_redis_database("redis://:secret@cache.internal:6380") == "redis://:secret@cache.internal:6380/1"
+    url = os.environ.get("REDIS_URL", "")
+    require_service("Redis (REDIS_URL)", redis_reachable(url))
+    assert url == settings.CELERY_BROKER_URL
+    assert settings.CACHES["default"]["LOCATION"] == next_redis_database(url) != url
+
+    import redis
+
+    cache_db = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    other = f"other-worker-{uuid.uuid4().hex}:1:key"  # another xdist worker's entry, under its own prefix
+    cache_db.set(other, "kept", ex=60)
+    cache.set("mine", 1)
+    clear_cache()  # what the tests use instead of cache.clear(), which would flush the other worker's entries too
+    try:
+        assert cache.get("mine") is None
+        assert cache_db.get(other) == b"kept"
+    finally:
+        cache_db.delete(other)

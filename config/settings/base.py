@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -320,8 +321,20 @@ SPECTACULAR_SETTINGS = {
 # Cache and Celery: Redis when REDIS_URL is set; otherwise in-process and eager.
 # ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+
+
+def next_redis_database(url: str) -> str:
+    """The same Redis server, one database number up: redis://host:6379/0 -> redis://host:6379/1."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))
+
+
+# The cache lives in a Redis database of its own, never the broker's: Django's cache.clear() is FLUSHDB, and in
+# the broker's database it would wipe the queues and kombu's "unacked" hash (tasks a late-acking worker holds).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=next_redis_database(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False

@@ -13,7 +13,6 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 
 from partnerships import services, tasks
 from partnerships.models import ActionItem, AuditEvent, Council, Meeting, Organization, Representative
@@ -23,7 +22,7 @@ from partnerships.services.notifications import (
     meeting_reminder_send,
     meeting_reminders_send,
 )
-from tests.conftest import TenantSide
+from tests.conftest import TenantSide, clear_cache
 from tests.factories import OrganizationFactory
 
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -34,9 +33,9 @@ JOINED = date(2025, 1, 6)
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The digest's once-a-day guard lives in the cache; each test starts without one."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @dataclass

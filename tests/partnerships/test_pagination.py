@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.core.paginator import Paginator
 
 from partnerships import pagination
 from partnerships.models import Organization
 from partnerships.pagination import CountCachingPaginator, DeferredJoinPaginator
+from tests.conftest import clear_cache
 from tests.factories import ConvenerFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _small_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagination, "LARGE_COUNT", 3)
-    cache.clear()
+    clear_cache()
 
 
 def test_a_small_count_is_exact_on_every_request() -> None:
@@ -41,7 +41,7 @@ def test_a_large_count_is_remembered_for_that_query_only() -> None:
     # Another workspace, or another filter, is another query with its own count.
     assert CountCachingPaginator(Organization.objects.for_convener(b), 10).count == 4
     assert CountCachingPaginator(Organization.objects.for_convener(a).filter(name__startswith="~"), 10).count == 0
-    cache.clear()
+    clear_cache()
     assert CountCachingPaginator(Organization.objects.for_convener(a), 10).count == 4
 
 
