@@ -14,10 +14,18 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from partnerships import rls
+        from celery.signals import task_postrun
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
+
+        from partnerships import page_cache, rls
         from partnerships.security import signals  # noqa: F401  (connects the session-mark receivers)
 
         rls.connect_signals()  # row-level security: the tenant of a connection per request and per task
+        # Every database write moves the page cache's generation (partnerships/page_cache.py).
+        connection_created.connect(page_cache.watch_connection, dispatch_uid="page_cache.watch_connection")
+        request_finished.connect(page_cache.settle, dispatch_uid="page_cache.settle")
+        task_postrun.connect(page_cache.settle, dispatch_uid="page_cache.settle", weak=False)
 
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(settings, "REDIS_URL", ""):
             logger.warning("REDIS_URL is not set: Celery tasks run eagerly, in-process (no worker needed).")

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponseBase
 from django.views import View
 
+from partnerships import page_cache
 from partnerships.models import Convener, Membership
 from partnerships.permissions import Action, allowed_actions, require
 from partnerships.security.middleware import mfa_setup_response, tenant_gate
@@ -25,6 +26,9 @@ class TenantViewMixin(LoginRequiredMixin):
     permissions: ClassVar[dict[str, Action]] = {}
     # The tenant-owned model a ``pk``-style URL kwarg refers to (read by the isolation harness).
     tenant_model: ClassVar[type | None] = None
+    # A busy read-only page: its GET renderings are kept per reader until anything is written
+    # (partnerships/page_cache.py). Only after membership, MFA and the permission have been checked, as always.
+    page_cache: ClassVar[bool] = False
     convener: Convener
     membership: Membership
 
@@ -43,6 +47,9 @@ class TenantViewMixin(LoginRequiredMixin):
         if action is None:
             return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[attr-defined]
         require(self.membership, action)
+        if self.page_cache and request.method == "GET":
+            return page_cache.serve(
+                request, lambda: super(TenantViewMixin, self).dispatch(request, *args, **kwargs))  # type: ignore[misc]
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -118,6 +118,7 @@ class DashboardView(TenantView):
     previous snapshot, charts by program and cohort with their tables, and the WIOA indicators. Funders see
     suppressed figures; convener staff see internal ones."""
 
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions = {"GET": Action.REPORT_VIEW}
 
     def entries(self, request: HttpRequest) -> list[tuple[Any, ReportView | None]]:

@@ -357,6 +357,7 @@ def _status_url(convener_slug: str, partnership_id: int) -> str:
 
 
 class DemandDashboardView(_PartnershipDemandView):
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions = {"GET": Action.DEMAND_VIEW}
 
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:

@@ -65,6 +65,7 @@ class RecordPage(TenantView):
     readers."""
 
     tenant_model = Participant
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions: ClassVar[dict[str, Action]] = {"GET": Action.PARTICIPANT_VIEW}
     tab: ClassVar[str] = "overview"
     template_name: ClassVar[str] = "participants/record_overview.html"

@@ -31,6 +31,7 @@ class CaseloadView(TenantView):
     """Name and public id, owning organization, funding streams as badges (co-enrollment at a glance), current
     cohort and status, and the next retention check, overdue ones highlighted. No other PII on this page."""
 
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions = {"GET": Action.PARTICIPANT_VIEW}
     tenant_model = Participant
 

@@ -355,6 +355,7 @@ class PartnershipDetailView(TenantViewMixin, TemplateView):
     action items for the people who sit on them; engagement for the convener. A fixed number of queries."""
 
     template_name = "partnerships/partnership_detail.html"
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions = {"GET": Action.PARTNERSHIP_VIEW}
     tenant_model = Partnership
 

@@ -21,6 +21,7 @@ RECENT_DAYS = 14  # a council member's home keeps a meeting this long after it, 
 class HomeView(TenantViewMixin, TemplateView):
     """Each role's front door: what it can do here, and the few things it needs to act on."""
 
+    page_cache = True  # kept per reader until anything is written (partnerships/page_cache.py)
     permissions = {"GET": Action.HOME_VIEW}
 
     def get_template_names(self) -> list[str]:
