@@ -177,11 +177,11 @@ def targets(ids: dict[str, Any]) -> list[Target]:
 class Server:
     """gunicorn on a free loopback port, production settings; stopped with the context."""
 
-    def __init__(self, database_url: str, workers: int) -> None:
+    def __init__(self, database_url: str, workers: int, extra_env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url,
-               "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+               "DJANGO_SETTINGS_MODULE": "config.settings.production", **(extra_env or {})}
         env.pop("MIGRATION_DATABASE_URL", None)
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         self.args = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
@@ -288,10 +288,41 @@ def wrk(base: str, path: str, headers: dict[str, str], duration: int) -> dict[st
     return dict(json.loads(line))
 
 
+def run_plan(base: str, ids: dict[str, Any], plan: list[Target], duration: int, server: str
+             ) -> list[dict[str, Any]]:
+    """Sign the logins in on this server, then wrk each target in turn."""
+    import requests
+
+    auth = {who: sign_in(base, email) for who, email in ids["logins"].items() if who != "funder"}
+    auth["funder"] = sign_in(base, ids["logins"]["funder"])
+    token = api_token(base, ids["logins"]["admin"])
+    rows = []
+    for target in plan:
+        headers = _headers(base)
+        headers.pop("Origin")
+        headers.pop("Referer")
+        if target.who == "token":
+            headers["Authorization"] = f"Token {token}"
+        elif target.who:
+            headers["Cookie"] = auth[target.who]
+        check = requests.get(base + target.path, headers=headers, allow_redirects=False, timeout=60)
+        if check.status_code != 200:
+            raise SystemExit(f"{target.name}: {target.path} answered {check.status_code}, not 200")
+        wrk(base, target.path, headers, 2)  # warm-up: connections, caches
+        result = wrk(base, target.path, headers, duration)
+        row = {"name": target.name, "kind": target.kind, "server": server, "path": target.path,
+               "bytes": len(check.content),
+               "page_cache": check.headers.get("X-Page-Cache", ""), **result}
+        rows.append(row)
+        say(f"    {target.name:<40} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:>7.1f}  p95 "
+            f"{row['p95_ms']:>7.1f}  p99 {row['p99_ms']:>7.1f} ms  errors {row['errors']}")
+    return rows
+
+
 def measure(*, convener_id: int, database_url: str, duration: int = 10, workers: int | None = None
             ) -> list[dict[str, Any]]:
-    """Every target under one gunicorn; rows with rps, p50/p95/p99 (ms), errors and the ratio to /healthz/."""
-    import requests
+    """Every target under gunicorn with the page cache on, then the pages again with it off; rows with rps,
+    p50/p95/p99 (ms), errors and the ratio to /healthz/ under the same server."""
 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does this)")
@@ -303,33 +334,19 @@ def measure(*, convener_id: int, database_url: str, duration: int = 10, workers:
     rows: list[dict[str, Any]] = []
     say(f"  gunicorn: {workers} sync workers, production settings, CONN_MAX_AGE={SERVER_ENV['CONN_MAX_AGE']}; "
         f"wrk: {THREADS} threads, {CONNECTIONS} connections, {duration} s per URL after a 2 s warm-up")
+    trivial_first = Target("trivial view /healthz/ (no database)", "trivial", "/healthz/", "")
+    trivial_last = Target("trivial view /healthz/ again", "trivial", "/healthz/", "")
     with Server(web_role_url(database_url), workers) as server:
-        base = server.base
-        auth = {who: sign_in(base, email) for who, email in ids["logins"].items() if who != "funder"}
-        auth["funder"] = sign_in(base, ids["logins"]["funder"])
-        token = api_token(base, ids["logins"]["admin"])
-        plan = [Target("trivial view /healthz/ (no database)", "trivial", "/healthz/", ""), *targets(ids),
-                Target("trivial view /healthz/ again", "trivial", "/healthz/", "")]
-        for target in plan:
-            headers = _headers(base)
-            headers.pop("Origin")
-            headers.pop("Referer")
-            if target.who == "token":
-                headers["Authorization"] = f"Token {token}"
-            elif target.who:
-                headers["Cookie"] = auth[target.who]
-            check = requests.get(base + target.path, headers=headers, allow_redirects=False, timeout=60)
-            if check.status_code != 200:
-                raise SystemExit(f"{target.name}: {target.path} answered {check.status_code}, not 200")
-            wrk(base, target.path, headers, 2)  # warm-up: connections, caches
-            result = wrk(base, target.path, headers, duration)
-            row = {"name": target.name, "kind": target.kind, "path": target.path, "bytes": len(check.content),
-                   **result}
-            rows.append(row)
-            say(f"    {target.name:<40} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:>7.1f}  p95 "
-                f"{row['p95_ms']:>7.1f}  p99 {row['p99_ms']:>7.1f} ms  errors {row['errors']}")
-    trivial = max(r["rps"] for r in rows if r["kind"] == "trivial")
-    for row in rows:
+        rows += run_plan(server.base, ids, [trivial_first, *targets(ids), trivial_last], duration, "page cache on")
+    # The same pages with the page cache off (PAGE_CACHE_SECONDS=0): what a first visit, or the first visit after
+    # a write, costs. Reported beside the steady-state figures, never instead of them.
+    say("  the pages again, rendered on every request (page cache off):")
+    with Server(web_role_url(database_url), workers, {"PAGE_CACHE_SECONDS": "0"}) as server:
+        rendered = [Target(f"{t.name}, rendered every time", "page-render", t.path, t.who)
+                    for t in targets(ids) if t.kind == "page"]
+        rows += run_plan(server.base, ids, [*rendered, trivial_last], duration, "page cache off")
+    for row in rows:  # each URL against the trivial view measured under the same server
+        trivial = max(r["rps"] for r in rows if r["kind"] == "trivial" and r["server"] == row["server"])
         row["ratio_to_trivial"] = row["rps"] / trivial if trivial else None
         row["meets_p95"] = row["p95_ms"] <= 100
         row["meets_ratio"] = row["ratio_to_trivial"] is not None and row["ratio_to_trivial"] >= 0.3

@@ -15,6 +15,7 @@ from django.core.signals import request_finished
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
 
 from partnerships import page_cache
@@ -168,3 +169,25 @@ def test_switched_off_with_zero_seconds(world: World, client_for: Any, settings:
     client = reader(client_for, side.admin)
     path = f"/c/{side.convener.slug}/"
     assert fetch(client, path)[1] == fetch(client, path)[1] == ""
+
+
+@pytest.mark.parametrize(("role", "page", "queries"), [
+    (Role.CONVENER_ADMIN, "home", 3),
+    (Role.CONVENER_ADMIN, "partnership", 3),
+    (Role.CASE_MANAGER, "caseload", 3),
+    (Role.CONVENER_ADMIN, "record", 4),  # and the audit of the view, recorded again
+    (Role.FUNDER, "outcomes", 3),
+])
+def test_a_stored_page_costs_a_fixed_few_queries(world: World, client_for: Any, role: str, page: str,
+                                                 queries: int) -> None:
+    """Session, user and membership (the checks every request makes before the cache is asked), nothing else."""
+    side = world.a
+    slug = side.convener.slug
+    path = {"home": f"/c/{slug}/", "partnership": f"/c/{slug}/partnerships/{side.partnerships[0].pk}/",
+            "caseload": f"/c/{slug}/participants/", "record": f"/c/{slug}/participants/{side.participants[0].pk}/",
+            "outcomes": f"/c/{slug}/outcomes/"}[page]
+    client = reader(client_for, side.users[role])
+    assert fetch(client, path)[1] == "miss"
+    with CaptureQueriesContext(connection) as captured:
+        assert fetch(client, path)[1] == "hit"
+    assert len(captured) == queries, "\n".join(q["sql"][:200] for q in captured.captured_queries)
