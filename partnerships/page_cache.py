@@ -61,6 +61,8 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TA
                     re.IGNORECASE)
 _CTE_WRITE = re.compile(r"^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 _WRITE_FLAG = "_page_cache_wrote_in_transaction"
+# Headers of a rendering not kept with it: recomputed for each serving.
+UNSTORED_HEADERS = frozenset({"content-length", "set-cookie", "x-page-cache"})
 
 
 def seconds() -> int:
@@ -175,11 +177,12 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
     key = cache_key(request, generation=current)
     hit = _load(key)
     if hit is not None:
-        body, content_type, audits = hit
+        body, headers, audits = hit
         for event in audits:
             audit.audit_replay(event)
-        response = HttpResponse(body.replace(nonce_placeholder(), str(request.csp_nonce)),  # type: ignore[attr-defined]
-                                content_type=content_type)
+        response = HttpResponse(body.replace(nonce_placeholder(), str(request.csp_nonce)))  # type: ignore[attr-defined]
+        for name, value in headers:  # what the view set (Content-Type, HX-Trigger, ...); middleware adds the rest
+            response[name] = value
         response["X-Page-Cache"] = "hit"
         return response
     csrf_secret = request.META.get("CSRF_COOKIE")
@@ -198,6 +201,8 @@ def _storable(request: HttpRequest, response: HttpResponse, csrf_secret: str | N
         return False
     if not response.get("Content-Type", "").startswith("text/html") or response.has_header("Set-Cookie"):
         return False
+    if "no-store" in response.get("Cache-Control", ""):  # the view says no copy may be kept (a record export)
+        return False
     if response.cookies or request.META.get("CSRF_COOKIE") != csrf_secret:  # a new CSRF secret: not for reuse
         return False
     storage = getattr(request, "_messages", None)
@@ -206,8 +211,9 @@ def _storable(request: HttpRequest, response: HttpResponse, csrf_secret: str | N
 
 def _store(key: str, response: HttpResponse, audits: list[dict[str, Any]], nonce: str) -> None:
     body = response.content.decode(response.charset)
-    payload = {"body": body.replace(nonce, nonce_placeholder()) if nonce else body,
-               "content_type": response["Content-Type"], "audits": audits}
+    headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
+    payload = {"body": body.replace(nonce, nonce_placeholder()) if nonce else body, "headers": headers,
+               "audits": audits}
     token = _fernet().encrypt(zlib.compress(json.dumps(payload).encode(), 1))
     try:
         cache.set(key, token, timeout=seconds())
@@ -215,7 +221,7 @@ def _store(key: str, response: HttpResponse, audits: list[dict[str, Any]], nonce
         logger.warning("page cache: could not store a page", exc_info=True)
 
 
-def _load(key: str) -> tuple[str, str, list[dict[str, Any]]] | None:
+def _load(key: str) -> tuple[str, list[tuple[str, str]], list[dict[str, Any]]] | None:
     try:
         token = cache.get(key)
     except Exception:  # the page renders or stays uncached; never an error for the reader
@@ -227,4 +233,4 @@ def _load(key: str) -> tuple[str, str, list[dict[str, Any]]] | None:
         payload = json.loads(zlib.decompress(_fernet().decrypt(token, ttl=seconds() + 5)))
     except (InvalidToken, ValueError, zlib.error):
         return None
-    return payload["body"], payload["content_type"], payload["audits"]
+    return payload["body"], [(name, value) for name, value in payload["headers"]], payload["audits"]

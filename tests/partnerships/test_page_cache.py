@@ -191,3 +191,26 @@ def test_a_stored_page_costs_a_fixed_few_queries(world: World, client_for: Any, 
     with CaptureQueriesContext(connection) as captured:
         assert fetch(client, path)[1] == "hit"
     assert len(captured) == queries, "\n".join(q["sql"][:200] for q in captured.captured_queries)
+
+
+def test_a_page_the_view_marks_no_store_is_never_kept(world: World, client_for: Any) -> None:
+    """The data-rights copy of a record (a page about one person) says Cache-Control: no-store: never stored."""
+    side = world.a
+    client = reader(client_for, side.admin)
+    path = f"/c/{side.convener.slug}/participants/{side.participants[0].pk}/data-rights/record/"
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        assert "X-Page-Cache" not in response
+
+
+def test_the_views_own_headers_come_back_with_a_stored_page(world: World, client_for: Any) -> None:
+    side = world.a
+    client = reader(client_for, side.admin)
+    path = f"/c/{side.convener.slug}/"
+    first = client.get(path)
+    second = client.get(path)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second["Content-Type"] == first["Content-Type"] == "text/html; charset=utf-8"
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):  # middleware's, as always
+        assert second.get(header) == first.get(header)
