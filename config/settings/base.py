@@ -345,7 +345,10 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Busy read-only pages are kept per reader until anything is written (partnerships/page_cache.py); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# It needs a cache every process shares (Redis): with the per-process local-memory cache, a write in one server
+# process could not retire the pages another one keeps, so it is off by default there unless there is only one
+# process (runserver; the tests, which switch it on in config/settings/test.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL or "runserver" in sys.argv else 0)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

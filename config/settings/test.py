@@ -15,6 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+PAGE_CACHE_SECONDS = 60  # on, with either cache: each test process is the only one using it
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that a real Celery worker process can open the same test database;
     # one file per test run, so two runs in the same checkout never lock each other out.
