@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
+from participants.fields import EncryptedBinaryField
 from partnerships.tenancy import TenantOwnedModel
 
 PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -505,8 +506,9 @@ class ImportJob(TenantOwnedModel):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     filename = models.CharField(max_length=200)
-    # The uploaded file itself: the worker reads it from the database, so no shared disk is needed.
-    payload = models.BinaryField(editable=False)
+    # The uploaded file itself: the worker reads it from the database, so no shared disk is needed. Encrypted at
+    # rest like the SSN (participants/fields.py): an import file holds SSNs, benefits and wages.
+    payload = EncryptedBinaryField(editable=False)
     organization = models.ForeignKey("partnerships.Organization", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", help_text="Owner of imported participants.")
     total_rows = models.PositiveIntegerField(default=0)

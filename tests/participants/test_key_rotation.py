@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from participants import services
-from participants.models import CaseNote, Participant
+from participants.models import CaseNote, ImportJob, Participant
 from tests.participants.conftest import Agency, intake
 
-ENCRYPTED = [(Participant, "ssn"), (Participant, "date_of_birth"), (CaseNote, "text")]
+ENCRYPTED = [(Participant, "ssn"), (Participant, "date_of_birth"), (CaseNote, "text"), (ImportJob, "payload")]
+UPLOAD = b"first_name,last_name,ssn\nDana,Whitfield,123-45-6789\n"
 
 
 def forget_keys() -> None:
@@ -41,6 +42,8 @@ def test_rotating_the_salt_re_encrypts_everything(agency: Agency) -> None:
     person = intake(agency)
     services.note_add(convener=agency.convener, actor=agency.cm.user, membership=agency.cm, participant=person,
                       text="Prefers evening calls.")
+    upload = ImportJob.objects.create(convener=agency.convener, kind="participants", filename="people.csv",
+                                      payload=UPLOAD, organization=agency.goodwill, created_by=agency.cm.user)
     with salts("salt-2027"):  # the new salt alone cannot read what the old one wrote
         unreadable = Participant.objects.for_convener(agency.convener).filter(pk=person.pk).values_list("ssn",
                                                                                                    flat=True)
@@ -51,6 +54,7 @@ def test_rotating_the_salt_re_encrypts_everything(agency: Agency) -> None:
         fresh = Participant.objects.for_convener(agency.convener).get(pk=person.pk)
         assert fresh.ssn == "123456789" and str(fresh.date_of_birth) == "1990-05-17"
         assert CaseNote.objects.for_convener(agency.convener).get().text == "Prefers evening calls."
+        assert bytes(ImportJob.objects.for_convener(agency.convener).get(pk=upload.pk).payload) == UPLOAD
 
 
 def test_rehash_after_a_new_hash_key_keeps_duplicate_detection_working(agency: Agency) -> None:

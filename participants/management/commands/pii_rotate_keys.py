@@ -3,8 +3,8 @@
 Key rotation (README "Participant data: encryption and keys"):
 1. put a new salt at the head of FIELD_ENCRYPTION_SALTS (keep the old ones after it), or move SECRET_KEY to
    SECRET_KEY_FALLBACKS and set a new SECRET_KEY; deploy;
-2. run ``manage.py pii_rotate_keys``: every participant's SSN and date of birth, and every case note, is read
-   (decrypted with whichever key works) and written back under the first key;
+2. run ``manage.py pii_rotate_keys``: every participant's SSN and date of birth, every case note and every
+   uploaded import file, is read (decrypted with whichever key works) and written back under the first key;
 3. remove the old salt / fallback key.
 After changing PII_HASH_KEY, run ``manage.py pii_rotate_keys --rehash`` (with the *new* key set): SSN and
 name + date-of-birth hashes are recomputed from the decrypted values, since a hash cannot be re-keyed.
@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from participants.models import CaseNote, Participant
+from participants.models import CaseNote, ImportJob, Participant
 from participants.pii import identity_hash, ssn_hash
 from partnerships.audit import audit_record
 from partnerships.models import Convener
@@ -26,13 +26,14 @@ BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt participants' SSN, date of birth and case notes under the newest key (--rehash: hashes too)."
+    help = ("Re-encrypt participants' SSN, date of birth, case notes and import files under the newest key "
+            "(--rehash: hashes too).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rehash", action="store_true", help="recompute the SSN and identity match hashes")
 
     def handle(self, *args: Any, rehash: bool = False, **options: Any) -> None:
-        people = notes = 0
+        people = notes = files = 0
         for convener in Convener.objects.order_by("pk"):
             with transaction.atomic():
                 rows = list(Participant.objects.for_convener(convener).order_by("pk"))
@@ -46,10 +47,16 @@ class Command(BaseCommand):
                 Participant.objects.for_convener(convener).bulk_update(rows, fields, batch_size=BATCH)
                 case_notes = list(CaseNote.objects.for_convener(convener).order_by("pk"))
                 CaseNote.objects.for_convener(convener).bulk_update(case_notes, ["text"], batch_size=BATCH)
-                if rows or case_notes:
+                uploads = ImportJob.objects.for_convener(convener)
+                upload_ids = list(uploads.order_by("pk").values_list("pk", flat=True))
+                for pk in upload_ids:  # one file at a time: each can be 10 MB
+                    uploads.filter(pk=pk).update(payload=bytes(uploads.only("payload").get(pk=pk).payload))
+                if rows or case_notes or upload_ids:
                     audit_record(convener=convener, actor=None, action="pii.rotate_keys", source="task",
-                                 metadata={"participants": len(rows), "notes": len(case_notes), "rehash": rehash})
+                                 metadata={"participants": len(rows), "notes": len(case_notes),
+                                           "import_files": len(upload_ids), "rehash": rehash})
             people += len(rows)
             notes += len(case_notes)
-        self.stdout.write(f"Re-encrypted {people} participants and {notes} case notes"
+            files += len(upload_ids)
+        self.stdout.write(f"Re-encrypted {people} participants, {notes} case notes and {files} import files"
                           + (" and recomputed their match hashes." if rehash else "."))
