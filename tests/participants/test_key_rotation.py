@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
 from participants import services
 from participants.models import CaseNote, ImportJob, Participant
+from partnerships.security.totp import totp_enroll, totp_secret
 from tests.participants.conftest import Agency, intake
 
 ENCRYPTED = [(Participant, "ssn"), (Participant, "date_of_birth"), (CaseNote, "text"), (ImportJob, "payload")]
@@ -48,6 +51,7 @@ def test_rotating_the_salt_re_encrypts_everything(agency: Agency) -> None:
         unreadable = Participant.objects.for_convener(agency.convener).filter(pk=person.pk).values_list("ssn",
                                                                                                    flat=True)
         assert list(unreadable) != ["123456789"]
+    _, secret = totp_enroll(agency.cm.user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # a second factor, same keys
     with salts("salt-2027", old):
         call_command("pii_rotate_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with salts("salt-2027"):  # after the rotation, the old salt can go
@@ -55,6 +59,9 @@ def test_rotating_the_salt_re_encrypts_everything(agency: Agency) -> None:
         assert fresh.ssn == "123456789" and str(fresh.date_of_birth) == "1990-05-17"
         assert CaseNote.objects.for_convener(agency.convener).get().text == "Prefers evening calls."
         assert bytes(ImportJob.objects.for_convener(agency.convener).get(pk=upload.pk).payload) == UPLOAD
+        assert totp_secret(Authenticator.objects.get(user=agency.cm.user, type=Authenticator.Type.TOTP)) == secret
+        codes = RecoveryCodes(Authenticator.objects.get(user=agency.cm.user, type=Authenticator.Type.RECOVERY_CODES))
+        assert len(codes.get_unused_codes()) == 10
 
 
 def test_rehash_after_a_new_hash_key_keeps_duplicate_detection_working(agency: Agency) -> None:

@@ -4,7 +4,9 @@ Key rotation (README "Participant data: encryption and keys"):
 1. put a new salt at the head of FIELD_ENCRYPTION_SALTS (keep the old ones after it), or move SECRET_KEY to
    SECRET_KEY_FALLBACKS and set a new SECRET_KEY; deploy;
 2. run ``manage.py pii_rotate_keys``: every participant's SSN and date of birth, every case note and every
-   uploaded import file, is read (decrypted with whichever key works) and written back under the first key;
+   uploaded import file, is read (decrypted with whichever key works) and written back under the first key; so
+   are the second factors' secrets (authenticator-app secrets, recovery-code seeds), which are not PII but are
+   encrypted under the same keys (partnerships/security/adapters.py);
 3. remove the old salt / fallback key.
 After changing PII_HASH_KEY, run ``manage.py pii_rotate_keys --rehash`` (with the *new* key set): SSN and
 name + date-of-birth hashes are recomputed from the decrypted values, since a hash cannot be re-keyed.
@@ -58,5 +60,30 @@ class Command(BaseCommand):
             people += len(rows)
             notes += len(case_notes)
             files += len(upload_ids)
-        self.stdout.write(f"Re-encrypted {people} participants, {notes} case notes and {files} import files"
-                          + (" and recomputed their match hashes." if rehash else "."))
+        factors = rotate_mfa_secrets()
+        self.stdout.write(f"Re-encrypted {people} participants, {notes} case notes, {files} import files and "
+                          f"{factors} second-factor secrets" + (" and recomputed the match hashes." if rehash else "."))
+
+
+def rotate_mfa_secrets() -> int:
+    """Authenticator-app secrets and recovery-code seeds under the first key (MultiFernet.rotate keeps the
+    plaintext and its timestamp); what is not encrypted (security keys' public credentials) is left alone."""
+    from allauth.mfa.models import Authenticator
+
+    from partnerships.security.adapters import PREFIX, fernet
+
+    keys = fernet()
+    rotated = 0
+    with transaction.atomic():
+        for authenticator in Authenticator.objects.select_for_update().order_by("pk"):
+            changed = False
+            for name in ("secret", "seed"):
+                value = authenticator.data.get(name)
+                if isinstance(value, str) and value.startswith(PREFIX):
+                    token = keys.rotate(value.removeprefix(PREFIX).encode())
+                    authenticator.data[name] = PREFIX + token.decode()
+                    changed = True
+            if changed:
+                authenticator.save(update_fields=["data"])
+                rotated += 1
+    return rotated
