@@ -346,9 +346,9 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 # Busy read-only pages are kept per reader until anything is written (partnerships/page_cache.py); 0 turns it off.
 # It needs a cache every process shares (Redis): with the per-process local-memory cache, a write in one server
-# process could not retire the pages another one keeps, so it is off by default there unless there is only one
-# process (runserver; the tests, which switch it on in config/settings/test.py).
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL or "runserver" in sys.argv else 0)
+# process could not retire the pages another one keeps, so without REDIS_URL it is off by default (the tests switch
+# it on in config/settings/test.py: one process each; local development switches it off, config/settings/local.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

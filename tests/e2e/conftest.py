@@ -86,3 +86,10 @@ def current_code_of(email: str) -> str:
     from partnerships.security.totp import totp_secret
 
     return totp_code(totp_secret(Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)))
+
+
+def menu(page, name: str, item: str) -> None:
+    """Open a menu of the main navigation bar and follow one of its items, as a user with a mouse does."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name=name).click()
+    nav.get_by_role("link", name=item).click()

@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from partnerships import services
 from partnerships.models import ActionItem, CouncilSeat, Meeting, MeetingAttendance, Membership, Partnership, User
 from partnerships.roles import OrganizationType, Role
-from tests.e2e.conftest import complete_sign_in
+from tests.e2e.conftest import complete_sign_in, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
     shot(page, screenshot_dir, "01-home-empty")
 
     # An employer, with the duplicate warning and the NAICS picker on the way.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organizations").click()
+    menu(page, "Workspace", "Organizations")
     page.get_by_role("link", name="Add organization").click()
     page.get_by_label("Name", exact=True).fill("Riverbend Hospital, Inc.")
     warning = page.get_by_text("Looks like an existing organization")
@@ -210,7 +210,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
     assert row.locator("td").nth(1).inner_text() == "2"  # partners
     shot(page, screenshot_dir, "11-home-dashboard")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Action items").click()
+    menu(page, "Councils", "Action items")
     page.get_by_role("heading", name="Action items").wait_for()
     shot(page, screenshot_dir, "12-action-items")
     context.close()
@@ -220,7 +220,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
     page = rita.new_page()
     complete_sign_in(page, live_server.url, "rita@riverbend.example", PASSWORD)  # and the second factor
     page.wait_for_url(re.compile(r"/c/gorge/$"))
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    menu(page, "Councils", "Meetings")
     page.get_by_role("link", name=TITLE).click()
     mine = page.locator("form.attendance-mine")
     assert mine.get_by_text("Recorded: you attended").is_visible()
