@@ -145,7 +145,7 @@ def test_a_convener_sets_up_councils_schedules_a_meeting_and_downloads_it(
 
     # A meeting of the industry council.
     page.get_by_role("link", name="Schedule a meeting").first.click()
-    page.get_by_label("Council").select_option(label="Industry council")
+    page.get_by_label("Council", exact=True).select_option(label="Industry council")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Starts").fill("2025-03-11T10:00")
     page.get_by_label("Ends").fill("2025-03-11T11:30")
