@@ -11,6 +11,7 @@ from django.forms.models import ModelChoiceIterator
 
 from employers.models import Competency, CredentialType, DemandSurvey, Skill, SkillNeed
 from employers.selectors import competency_list, skill_list
+from partnerships.forms.fields import CalendarDateField
 from partnerships.models import Convener, Organization
 from partnerships.roles import OrganizationType
 
@@ -34,8 +35,8 @@ def quarter_choices(today: date, count: int = 12) -> list[tuple[str, str]]:
 
 class SurveyForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="e.g. 2027 hiring outlook")
-    opens_on = forms.DateField(label="Opens on", widget=DATE_INPUT)
-    closes_on = forms.DateField(label="Closes on", widget=DATE_INPUT)
+    opens_on = CalendarDateField(label="Opens on", widget=DATE_INPUT)
+    closes_on = CalendarDateField(label="Closes on", widget=DATE_INPUT)
     first_quarter = forms.ChoiceField(label="First quarter asked about")
     quarter_count = forms.TypedChoiceField(
         label="Number of quarters", coerce=int, initial=4,

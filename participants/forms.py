@@ -24,6 +24,7 @@ from participants.models import (
     SupportiveService,
 )
 from participants.services import PROFILE_FIELDS
+from partnerships.forms.fields import CalendarDateField
 from partnerships.models import Organization
 from programs.forms import DATE_INPUT
 from programs.models import FUNDING_STREAMS, Cohort, CohortEnrollment
@@ -122,7 +123,7 @@ class ProfileForm(forms.Form):
         self.fields["ssn"] = forms.CharField(label="Social Security number", required=False, max_length=11)
         self.fields["ssn"].widget.attrs.update(autocomplete="off", inputmode="numeric", spellcheck="false",
                                                placeholder="###-##-####")
-        self.fields["date_of_birth"] = forms.DateField(label="Date of birth", required=False, widget=DATE_INPUT)
+        self.fields["date_of_birth"] = CalendarDateField(label="Date of birth", required=False, widget=DATE_INPUT)
         for name, field in self.fields.items():
             if name in HELP:
                 field.help_text = HELP[name]
@@ -173,14 +174,14 @@ class IntakeForm(ProfileForm):
                 label="Owning partner organization", queryset=organizations,  # type: ignore[arg-type]
                 empty_label="Choose the partner organization…",
                 help_text="The organization whose case managers keep this record.")
-        self.fields["intake_date"] = forms.DateField(label="Intake date", widget=DATE_INPUT,
+        self.fields["intake_date"] = CalendarDateField(label="Intake date", widget=DATE_INPUT,
                                                      initial=timezone.localdate)
         self.fields["streams"] = forms.MultipleChoiceField(
             label="Streams the person enters", required=False, widget=forms.CheckboxSelectMultiple,
             choices=[(c, n) for c, n, _ in FUNDING_STREAMS],
             help_text="Co-enrollment: tick every stream the person enters. SNAP E&T needs SNAP at entry, "
                       "TANF needs TANF.")
-        self.fields["entry_date"] = forms.DateField(label="Entry date", widget=DATE_INPUT, initial=timezone.localdate,
+        self.fields["entry_date"] = CalendarDateField(label="Entry date", widget=DATE_INPUT, initial=timezone.localdate,
                                                     help_text="The day they entered the streams ticked above.")
         if duplicates:
             self.fields["confirm_duplicate"] = forms.BooleanField(
@@ -226,7 +227,7 @@ def profile_initial(participant: Participant) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 class StreamEnrollForm(forms.Form):
     stream = forms.ChoiceField(label="Funding stream")
-    entry_date = forms.DateField(label="Entry date", widget=DATE_INPUT)
+    entry_date = CalendarDateField(label="Entry date", widget=DATE_INPUT)
 
     def __init__(self, *args: Any, enrolled: Iterable[str], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "enroll")
@@ -238,7 +239,7 @@ class StreamEnrollForm(forms.Form):
 
 
 class StreamExitForm(forms.Form):
-    exit_date = forms.DateField(label="Exit date", widget=DATE_INPUT)
+    exit_date = CalendarDateField(label="Exit date", widget=DATE_INPUT)
     reason = forms.CharField(label="Reason", required=False, max_length=200,
                              help_text="e.g. “completed training and employed”.")
     exclusion_reason = forms.ChoiceField(
@@ -264,8 +265,8 @@ class ConsentForm(forms.Form):
                                            choices=list(CATEGORY_LABELS.items()))
     purposes = forms.MultipleChoiceField(label="For", required=False, widget=forms.CheckboxSelectMultiple,
                                          choices=list(PURPOSE_LABELS.items()))
-    signed_on = forms.DateField(label="Signed on", widget=DATE_INPUT)
-    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE_INPUT,
+    signed_on = CalendarDateField(label="Signed on", widget=DATE_INPUT)
+    expires_on = CalendarDateField(label="Expires on", required=False, widget=DATE_INPUT,
                                  help_text="Leave empty for a consent without an end date.")
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
@@ -298,7 +299,7 @@ class ServiceForm(forms.Form):
     service_type = forms.ChoiceField(label="Service",
                                      choices=[("", "Choose…"), *SupportiveService.ServiceType.choices])
     amount = forms.CharField(label="Amount ($)", max_length=20)
-    provided_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    provided_on = CalendarDateField(label="Date", widget=DATE_INPUT)
     vendor = forms.CharField(required=False, max_length=150, help_text="e.g. MARTA, Bright Horizons")
     status = forms.ChoiceField(choices=SupportiveService.Status.choices, initial=SupportiveService.Status.REQUESTED)
     note = forms.CharField(required=False, max_length=300)
@@ -321,7 +322,7 @@ class ServiceForm(forms.Form):
 # ---------------------------------------------------------------------------
 class NoteForm(forms.Form):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, required=False)
-    noted_on = forms.DateField(label="Date", widget=DATE_INPUT)
+    noted_on = CalendarDateField(label="Date", widget=DATE_INPUT)
     confidential = forms.BooleanField(
         label="Confidential", required=False,
         help_text="Only your organization will read it, whatever the person's consent says.")
@@ -342,7 +343,7 @@ class PlacementForm(forms.Form):
                                     help_text="When it is not a partner employer.")
     occupation = OccupationInput(label="Occupation", max_length=200,
                                  help_text="Type a title (e.g. nursing assistants) or a SOC 2018 code (e.g. 31-1131).")
-    start_date = forms.DateField(label="Start date", widget=DATE_INPUT)
+    start_date = CalendarDateField(label="Start date", widget=DATE_INPUT)
     hourly_wage = forms.CharField(label="Hourly wage ($)", max_length=12)
     hours_per_week = forms.CharField(label="Hours per week", max_length=6)
     related_to_training = forms.BooleanField(label="Related to the training", required=False, initial=True)
@@ -372,7 +373,7 @@ class RetentionCheckForm(forms.Form):
     same_employer = forms.ChoiceField(label="With the same employer?", choices=YES_NO, widget=forms.RadioSelect,
                                       required=False)
     current_wage = forms.CharField(label="Current hourly wage ($)", required=False, max_length=12)
-    checked_on = forms.DateField(label="Checked on", widget=DATE_INPUT)
+    checked_on = CalendarDateField(label="Checked on", widget=DATE_INPUT)
     note = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args: Any, check_id: int, **kwargs: Any) -> None:
@@ -413,7 +414,7 @@ class CohortPlaceForm(forms.Form):
                                     error_messages={"required": "Choose a cohort from the list."})
     status = forms.ChoiceField(label="As", widget=forms.RadioSelect, initial="enrolled",
                                choices=[("enrolled", "Enrolled (takes a seat)"), ("applied", "Applied (waitlist)")])
-    on = forms.DateField(label="Date", widget=DATE_INPUT, help_text="When they applied or enrolled.")
+    on = CalendarDateField(label="Date", widget=DATE_INPUT, help_text="When they applied or enrolled.")
 
     def __init__(self, *args: Any, cohorts: Iterable[Cohort], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "place")

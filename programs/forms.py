@@ -19,6 +19,7 @@ from django.http import QueryDict
 
 from employers.forms import OccupationInput
 from employers.models import CredentialType
+from partnerships.forms.fields import CalendarDateField
 from partnerships.models import Convener, Organization, Partnership
 from partnerships.roles import OrganizationType
 from programs.models import (
@@ -349,8 +350,8 @@ class CohortForm(forms.Form):
         label="Target occupation", required=False, max_length=200,
         help_text="The SOC occupation it trains for: its seats count as supply against that demand. Type a title "
                   "(e.g. welders) or a code (e.g. 51-4121).")
-    start_date = forms.DateField(label="Starts on", widget=DATE_INPUT)
-    end_date = forms.DateField(label="Ends on", widget=DATE_INPUT)
+    start_date = CalendarDateField(label="Starts on", widget=DATE_INPUT)
+    end_date = CalendarDateField(label="Ends on", widget=DATE_INPUT)
     seats = forms.IntegerField(min_value=1, max_value=10000,
                                error_messages={"min_value": "A cohort has at least one seat."})
     location = forms.CharField(required=False, max_length=200, help_text="Campus, room or worksite address.")
@@ -510,7 +511,7 @@ class _OverrideMixin(forms.Form):
 class RosterAddForm(_OverrideMixin):
     participant = forms.TypedChoiceField(label="Person", coerce=int, empty_value=None)
     status = forms.ChoiceField(label="Add as", choices=ADD_STATUSES, initial="enrolled", widget=forms.RadioSelect)
-    on = forms.DateField(label="Date", widget=DATE_INPUT, help_text="When they applied or enrolled.")
+    on = CalendarDateField(label="Date", widget=DATE_INPUT, help_text="When they applied or enrolled.")
 
     def __init__(self, *args: Any, participants: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -540,7 +541,7 @@ STATUS_CHANGES = [
 
 class EnrollmentStatusForm(_OverrideMixin):
     status = forms.ChoiceField(label="New status", choices=[("", "Choose…"), *STATUS_CHANGES])
-    on = forms.DateField(label="Date", widget=DATE_INPUT,
+    on = CalendarDateField(label="Date", widget=DATE_INPUT,
                          help_text="The day they enrolled, completed or withdrew. Not in the future.")
     reason = forms.CharField(label="Reason for withdrawing", required=False, max_length=200,
                              help_text="Needed when withdrawing, e.g. “found full-time work”.")
@@ -556,7 +557,7 @@ class CredentialAwardForm(forms.Form):
     issuer = forms.CharField(label="Other credential: issuer", required=False, max_length=200)
     ctdl_type = forms.ChoiceField(label="Other credential: type (CTDL)", required=False,
                                   choices=[("", "Type…"), *CredentialType.choices])
-    awarded_on = forms.DateField(label="Awarded on", widget=DATE_INPUT)
+    awarded_on = CalendarDateField(label="Awarded on", widget=DATE_INPUT)
 
     def __init__(self, *args: Any, credentials: Iterable[ProgramCredential], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "credential")
@@ -592,7 +593,7 @@ class CredentialAwardForm(forms.Form):
 
 class SkillGainForm(forms.Form):
     gain_type = forms.ChoiceField(label="Type of gain", choices=[("", "Choose…"), *SkillGain.GainType.choices])
-    achieved_on = forms.DateField(label="Achieved on", widget=DATE_INPUT)
+    achieved_on = CalendarDateField(label="Achieved on", widget=DATE_INPUT)
     note = forms.CharField(required=False, max_length=200, help_text="e.g. passed the TABE reading level 4 test")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -601,7 +602,7 @@ class SkillGainForm(forms.Form):
 
 
 class SessionAddForm(forms.Form):
-    day = forms.DateField(widget=DATE_INPUT)
+    day = CalendarDateField(widget=DATE_INPUT)
     kind = forms.ChoiceField(label="Kind of day", choices=CohortSession.Kind.choices)
     hours = forms.DecimalField(min_value=0, max_value=24, max_digits=4, decimal_places=2, initial=6,
                                error_messages={"min_value": "Between 0 and 24 hours.",

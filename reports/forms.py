@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from partnerships.forms.fields import CalendarDateField
 from partnerships.models import Membership
 from partnerships.roles import Role
 from reports.models import PeriodKind, Scope
@@ -29,8 +30,8 @@ class ReportRequestForm(forms.Form):
     quarter = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Quarter",
                                      choices=[("", "—"), (1, "Q1 (Jan–Mar)"), (2, "Q2 (Apr–Jun)"),
                                               (3, "Q3 (Jul–Sep)"), (4, "Q4 (Oct–Dec)")])
-    period_start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = CalendarDateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = CalendarDateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     hire_window_days = forms.IntegerField(
         label="Hiring window (days)", initial=90, min_value=1, max_value=730,
         help_text="A completer counts as hired in industry when placed within this many days of completing.")

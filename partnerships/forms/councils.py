@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from partnerships.forms.directory import DATE_INPUT
+from partnerships.forms.fields import CalendarDateField, CalendarDateTimeField
 from partnerships.models import (
     ActionItem,
     Convener,
@@ -47,7 +48,7 @@ class SeatForm(forms.Form):
         error_messages={"invalid_choice": "Choose an organization of this workspace that can sit on this council."},
     )
     seat_role = forms.ChoiceField(choices=CouncilSeat.SeatRole.choices, initial=CouncilSeat.SeatRole.MEMBER)
-    joined_on = forms.DateField(label="Joined on", widget=DATE_INPUT)
+    joined_on = CalendarDateField(label="Joined on", widget=DATE_INPUT)
     representatives = forms.ModelMultipleChoiceField(
         queryset=Representative.objects.none(), required=False,
         help_text="The people who speak for the organization on this council.",
@@ -97,7 +98,7 @@ class SeatUpdateForm(forms.Form):
     representatives = PeopleField(
         queryset=Representative.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
     )
-    left_on = forms.DateField(
+    left_on = CalendarDateField(
         label="Left the council on", required=False, widget=DATE_INPUT,
         help_text="Set this to end the seat. The seat stays in the council's history.",
     )
@@ -116,8 +117,8 @@ class SeatUpdateForm(forms.Form):
 class MeetingForm(forms.Form):
     council = forms.ModelChoiceField(queryset=Council.objects.none(), empty_label=None)
     title = forms.CharField(max_length=200)
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_INPUT)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_INPUT, required=False,
+    starts_at = CalendarDateTimeField(label="Starts", widget=DATETIME_INPUT)
+    ends_at = CalendarDateTimeField(label="Ends", widget=DATETIME_INPUT, required=False,
                                   help_text="Left blank: an hour and a half after the start.")
     location = forms.CharField(label="Place", required=False, max_length=200,
                                help_text="Room and address, if people meet in person.")
@@ -137,8 +138,8 @@ class MeetingForm(forms.Form):
 class MeetingUpdateForm(forms.Form):
     title = forms.CharField(max_length=200)
     status = forms.ChoiceField(choices=Meeting.Status.choices)
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_INPUT)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_INPUT)
+    starts_at = CalendarDateTimeField(label="Starts", widget=DATETIME_INPUT)
+    ends_at = CalendarDateTimeField(label="Ends", widget=DATETIME_INPUT)
     location = forms.CharField(label="Place", required=False, max_length=200)
     online_link = forms.URLField(label="Online link", required=False, assume_scheme="https")
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -185,7 +186,7 @@ class OwnerField(forms.ChoiceField):
 class ActionItemForm(forms.Form):
     title = forms.CharField(max_length=200, label="Action")
     owner = OwnerField(required=False)
-    due_on = forms.DateField(label="Due", widget=DATE_INPUT)
+    due_on = CalendarDateField(label="Due", widget=DATE_INPUT)
     details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, representatives: Iterable[Representative], users: Iterable[User],

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from employers.models import LaborMarketArea
+from partnerships.forms.fields import CalendarDateField
 from partnerships.models import Convener, Organization, Partnership, PartnershipGoal, Representative, User
 from partnerships.roles import OrganizationType
 
@@ -190,7 +191,7 @@ class PartnershipForm(forms.Form):
     counties = CountiesField(required=False, help_text="Comma-separated, e.g. Fulton, DeKalb, Cobb.")
     metro_area = forms.CharField(required=False, max_length=120, help_text="e.g. Atlanta-Sandy Springs-Roswell, GA")
     status = forms.ChoiceField(choices=Partnership.Status.choices, initial=Partnership.Status.FORMING)
-    start_date = forms.DateField(required=False, widget=DATE_INPUT)
+    start_date = CalendarDateField(required=False, widget=DATE_INPUT)
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     labor_market_area = forms.ModelChoiceField(
         label="Labor-market area", required=False, queryset=LaborMarketArea.objects.none(),

@@ -484,6 +484,21 @@ def test_a_gap_without_a_program_offers_to_create_one_and_comes_back(programs_wo
     assert f'<option value="{program.pk}" selected>Alpha CNC Machining Academy</option>' in back
 
 
+def test_a_cohort_far_outside_the_calendar_is_refused_with_a_clear_error(programs_world: Programs,
+                                                                          client_for: Any) -> None:
+    """The end of the calendar: sessions laid out from 9999-12-31 would overflow; the form says what it takes."""
+    p = programs_world
+    client = client_for(p.user(Role.CONVENER_STAFF))
+    before = Cohort.objects.for_convener(p.side.convener).count()
+    form = text_of(client.get(url(p, "cohort-create")))
+    assert 'min="1900-01-01"' in form and 'max="2199-12-31"' in form  # the date picker is bounded too
+    response = client.post(url(p, "cohort-create"), cohort_post(p, start_date="9999-12-01", end_date="9999-12-31"))
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "The cohort was not saved" in page and "Give a date between 1900 and 2199." in page
+    assert Cohort.objects.for_convener(p.side.convener).count() == before
+
+
 def test_a_cohort_form_with_bad_dates_saves_nothing(programs_world: Programs, client_for: Any) -> None:
     p = programs_world
     before = Cohort.objects.for_convener(p.side.convener).count()
