@@ -666,7 +666,9 @@ def test_the_convener_home_lists_upcoming_meetings_overdue_items_and_partnership
     row = text.split('id="home-partnerships"')[1].split("Harbor Maritime Partnership")[1].split("</tr>")[0]
     # 2 employers, 1 partner, 1 upcoming meeting, 1 overdue item, no drifting employer yet
     assert [cell.split("<")[0].strip() for cell in row.split('<td class="text-end">')[1:]][:3] == ["2", "1", "1"]
-    assert "Coming to your workspace" in text and "Councils and meetings" not in text
+    # Every tile leads to a page that exists: nothing is announced as "coming" any more.
+    assert "Coming to your workspace" not in text and "Councils and meetings" not in text
+    assert "Programs and cohorts" in text and f"/c/{harbor.convener.slug}/participants/" in text
 
 
 def test_an_employer_representative_marks_attendance_from_their_home_page(harbor):
