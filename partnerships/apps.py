@@ -25,11 +25,11 @@ class PartnershipsConfig(AppConfig):
         # Every database write moves the page cache's generation (partnerships/page_cache.py).
         connection_created.connect(page_cache.watch_connection, dispatch_uid="page_cache.watch_connection")
         request_finished.connect(page_cache.settle, dispatch_uid="page_cache.settle")
+        task_postrun.connect(page_cache.settle, dispatch_uid="page_cache.settle", weak=False)
         # A new process may be new code (a deploy): pages rendered by the old templates are retired. (Until every
         # old process is gone, one may still store an old rendering; PAGE_CACHE_SECONDS bounds it.)
         if page_cache.seconds() > 0:
             page_cache.bump()
-        task_postrun.connect(page_cache.settle, dispatch_uid="page_cache.settle", weak=False)
 
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(settings, "REDIS_URL", ""):
             logger.warning("REDIS_URL is not set: Celery tasks run eagerly, in-process (no worker needed).")

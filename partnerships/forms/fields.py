@@ -7,7 +7,6 @@ and the browser's date picker is bounded the same way (``min``/``max`` on the in
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -18,27 +17,26 @@ from partnerships.api.serializers import CALENDAR_YEARS
 FIRST, LAST = CALENDAR_YEARS[0], CALENDAR_YEARS[-1]
 
 
-class CalendarDateField(forms.DateField):
-    default_error_messages = {"out_of_range": f"Give a date between {FIRST} and {LAST}."}
+class _InCalendar(forms.Field):
+    """The year check and the picker's bounds, shared by the date and the date-and-time field."""
 
-    def to_python(self, value: Any) -> date | None:
+    what = "a date"
+    bounds = (f"{FIRST}-01-01", f"{LAST}-12-31")
+
+    def to_python(self, value: Any) -> Any:
         parsed = super().to_python(value)
         if parsed is not None and parsed.year not in CALENDAR_YEARS:
-            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+            raise forms.ValidationError(f"Give {self.what} between {FIRST} and {LAST}.", code="out_of_range")
         return parsed
 
     def widget_attrs(self, widget: Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "min": f"{FIRST}-01-01", "max": f"{LAST}-12-31"}
+        return {**super().widget_attrs(widget), "min": self.bounds[0], "max": self.bounds[1]}
 
 
-class CalendarDateTimeField(forms.DateTimeField):
-    default_error_messages = {"out_of_range": f"Give a date and time between {FIRST} and {LAST}."}
+class CalendarDateField(_InCalendar, forms.DateField):
+    pass
 
-    def to_python(self, value: Any) -> datetime | None:
-        parsed = super().to_python(value)
-        if parsed is not None and parsed.year not in CALENDAR_YEARS:
-            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
-        return parsed
 
-    def widget_attrs(self, widget: Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "min": f"{FIRST}-01-01T00:00", "max": f"{LAST}-12-31T23:59"}
+class CalendarDateTimeField(_InCalendar, forms.DateTimeField):
+    what = "a date and time"
+    bounds = (f"{FIRST}-01-01T00:00", f"{LAST}-12-31T23:59")

@@ -93,3 +93,18 @@ def menu(page, name: str, item: str) -> None:
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("button", name=name).click()
     nav.get_by_role("link", name=item).click()
+
+
+def workspace_admin(*, workspace: str, slug: str, region: str, email: str, full_name: str, password: str) -> object:
+    """A new workspace and its convener admin, whose email address is verified (no second factor yet)."""
+    from allauth.account.models import EmailAddress
+
+    from partnerships import services
+    from partnerships.models import Membership, User
+    from partnerships.roles import Role
+
+    convener = services.convener_create(name=workspace, slug=slug, region=region)
+    user = User.objects.create_user(email, password, full_name=full_name)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    Membership.objects.for_convener(convener).create(convener=convener, user=user, role=Role.CONVENER_ADMIN)
+    return user

@@ -8,13 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from partnerships import services
-from partnerships.models import Membership, User
-from partnerships.roles import Role
 from partnerships.security.totp import totp_code, totp_secret
+from tests.e2e.conftest import workspace_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +21,8 @@ SLUG = "lake-county"
 
 @pytest.fixture
 def admin():
-    convener = services.convener_create(name="Lake County Workforce Board", slug=SLUG, region="Lake County, IN")
-    user = User.objects.create_user("rosa@lakecounty.example", PASSWORD, full_name="Rosa Admin")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    Membership.objects.for_convener(convener).create(convener=convener, user=user, role=Role.CONVENER_ADMIN)
-    return user
+    return workspace_admin(workspace="Lake County Workforce Board", slug=SLUG, region="Lake County, IN",
+                           email="rosa@lakecounty.example", full_name="Rosa Admin", password=PASSWORD)
 
 
 def shot(page, directory: Path, name: str) -> None:

@@ -5,14 +5,10 @@ again with the password and the key instead of a code. Screenshots go to test-ar
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
-from partnerships import services
-from partnerships.models import Membership, User
-from partnerships.roles import Role
 from partnerships.security.totp import totp_enroll
-from tests.e2e.conftest import complete_sign_in
+from tests.e2e.conftest import complete_sign_in, workspace_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +18,8 @@ SLUG = "porter-county"
 
 @pytest.fixture
 def admin():
-    convener = services.convener_create(name="Porter County Workforce Board", slug=SLUG, region="Porter County, IN")
-    user = User.objects.create_user("ines@portercounty.example", PASSWORD, full_name="Ines Admin")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    Membership.objects.for_convener(convener).create(convener=convener, user=user, role=Role.CONVENER_ADMIN)
+    user = workspace_admin(workspace="Porter County Workforce Board", slug=SLUG, region="Porter County, IN",
+                           email="ines@portercounty.example", full_name="Ines Admin", password=PASSWORD)
     totp_enroll(user)  # an authenticator app already: a key is a second way in
     return user
 
