@@ -121,14 +121,21 @@ class StreamTotal:
     count: int
 
 
-def service_totals(*, convener: Convener, participant: Participant) -> list[StreamTotal]:
-    """Approved and paid supportive services of one person, per funding stream (one grouped query)."""
-    rows = (SupportiveService.objects.for_convener(convener)
-            .filter(participant=participant, status__in=SupportiveService.COUNTED)
-            .values("stream_enrollment__stream__name", "stream_enrollment__stream__code")
-            .annotate(amount=Sum("amount"), n=Count("pk")).order_by("stream_enrollment__stream__sort_order"))
-    return [StreamTotal(r["stream_enrollment__stream__name"], r["stream_enrollment__stream__code"],
-                        r["amount"] or Decimal("0"), r["n"]) for r in rows]
+def service_totals(*, convener: Convener, participant: Participant,
+                   streams: list[StreamEnrollment] | None = None) -> list[StreamTotal]:
+    """Approved and paid supportive services of one person, per funding stream, in the streams' order.
+
+    The sums are the database's, per stream enrollment (``stream_enrollments``); a person enrolled in a stream twice
+    has their two sums added here. Pass the ``streams`` already read to spend no query."""
+    if streams is None:
+        streams = stream_enrollments(convener=convener, participant=participant)
+    totals: dict[str, StreamTotal] = {}
+    for row in sorted(streams, key=lambda e: (e.stream.sort_order, e.stream.name)):
+        if row.services_count:  # type: ignore[attr-defined]  # annotated by stream_enrollments
+            total = totals.setdefault(row.stream.code, StreamTotal(row.stream.name, row.stream.code, Decimal("0"), 0))
+            total.amount += row.spent  # type: ignore[attr-defined]
+            total.count += row.services_count  # type: ignore[attr-defined]
+    return list(totals.values())
 
 
 def notes_visible(*, convener: Convener, membership: Membership, participant: Participant) -> QuerySet[CaseNote]:

@@ -28,7 +28,7 @@ class PartnershipsConfig(AppConfig):
         task_postrun.connect(page_cache.settle, dispatch_uid="page_cache.settle", weak=False)
         # A new process may be new code (a deploy): pages rendered by the old templates are retired. (Until every
         # old process is gone, one may still store an old rendering; PAGE_CACHE_SECONDS bounds it.)
-        if page_cache.seconds() > 0:
+        if page_cache.seconds() > 0 or settings.AUTH_USER_CACHE_SECONDS > 0:
             page_cache.bump()
 
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(settings, "REDIS_URL", ""):

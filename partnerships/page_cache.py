@@ -34,11 +34,12 @@ import base64
 import hashlib
 import json
 import logging
+import pickle
 import re
 import time
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -53,6 +54,7 @@ from django.utils import timezone
 from partnerships import audit
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 GENERATION_KEY = "page-cache:generation"
 # Tables a page view writes by itself: counting them would make every view invalidate every page.
@@ -133,6 +135,34 @@ def watch_connection(sender: Any = None, connection: BaseDatabaseWrapper | None 
     """``connection_created`` receiver: every connection reports its writes."""
     if connection is not None and note_write not in connection.execute_wrappers:
         connection.execute_wrappers.append(note_write)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Any value kept until the next write
+# ---------------------------------------------------------------------------------------------------------------
+def remembered(name: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()``, kept (encrypted) under the current generation for ``timeout`` seconds: the next write anywhere
+    retires it. Computed afresh when ``timeout`` is 0 or the cache cannot be reached."""
+    current = generation() if timeout > 0 else None
+    if current is None:
+        return compute()
+    key = f"remembered:{current}:{name}"
+    try:
+        token = cache.get(key)
+    except Exception:
+        logger.warning("page cache: could not read %s", name, exc_info=True)
+        return compute()
+    if token is not None:
+        try:
+            return pickle.loads(_fernet().decrypt(token, ttl=timeout + 5))  # noqa: S301 (our own, authenticated)
+        except InvalidToken:
+            pass
+    value = compute()
+    try:
+        cache.set(key, _fernet().encrypt(pickle.dumps(value)), timeout=timeout)
+    except Exception:
+        logger.warning("page cache: could not keep %s", name, exc_info=True)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------

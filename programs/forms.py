@@ -193,11 +193,15 @@ class ProgramForm(forms.Form):
                 data[f"occ_{i}_soc"] = value
         super().__init__(data, initial=initial, **kwargs)
         self.group_errors: dict[str, list[str]] = {g: [] for g in self.GROUPS}
-        providers = providers_of(convener)
-        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
-        self.fields["other_providers"].queryset = providers  # type: ignore[attr-defined]
-        employers = list(employers_of(convener))
-        self.employer_choices = [(e.pk, e.name) for e in employers]
+        # One read of the organizations for all three pickers (employers are among the possible providers); the
+        # querysets stay for validating what is posted.
+        providers = list(providers_of(convener))
+        for name in ("provider", "other_providers"):
+            field = self.fields[name]
+            field.queryset = providers_of(convener)  # type: ignore[attr-defined]
+            blank = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []  # type: ignore[attr-defined]
+            field.choices = [*blank, *((o.pk, field.label_from_instance(o)) for o in providers)]  # type: ignore[attr-defined]
+        self.employer_choices = [(e.pk, e.name) for e in providers if e.org_type == OrganizationType.EMPLOYER]
         self.rows = {
             prefix: row_count(data, prefix, existing=saved_rows(initial, prefix), minimum=minimum, spare=1,
                               add=add_row == prefix)

@@ -25,6 +25,7 @@ from employers.models import DemandSnapshot
 from participants.models import Participant
 from partnerships.models import Convener, Membership, Partnership
 from partnerships.roles import CONVENER_ROLES, Role
+from partnerships.selectors.joined import prefetched, with_related
 from programs.models import (
     AttendanceRecord,
     Cohort,
@@ -35,6 +36,7 @@ from programs.models import (
     FundingStream,
     Program,
     ProgramCredential,
+    ProgramRequirement,
     SkillGain,
 )
 
@@ -81,13 +83,18 @@ def program_list(
 
 
 def program_get(*, convener: Convener, membership: Membership, program_id: int) -> Program:
+    """One program with everything its page shows: the catalogue's lists, its wage steps, and its requirements with
+    the employers that ask for each (one joined query, partnerships/selectors/joined.py)."""
     program = (
         program_list(convener=convener, membership=membership)
-        .prefetch_related("requirements__employers", "wage_steps")
+        .prefetch_related("wage_steps")
         .filter(pk=program_id).first()
     )
     if program is None:
         raise Http404("No such program")
+    prefetched(program, "requirements", with_related(
+        ProgramRequirement.objects.for_convener(convener).filter(program=program), "employers",
+        related_order=["name"]))
     return program
 
 

@@ -142,9 +142,11 @@ TEMPLATES = [
 # Authentication (django-allauth: email + password, mandatory verification, invitation-only)
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "partnerships.User"
+# Django's and allauth's backends, with the signed-in user's row kept in the cache until the next database write
+# (partnerships/security/backends.py); AUTH_USER_CACHE_SECONDS (below, with the caches) bounds it.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "partnerships.security.backends.ModelBackend",
+    "partnerships.security.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -334,7 +336,8 @@ def next_redis_database(url: str) -> str:
 # the broker's database it would wipe the queues and kombu's "unacked" hash (tasks a late-acking worker holds).
 CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=next_redis_database(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
+    # Django's Redis cache, with one client kept per connection pool (partnerships/cache.py).
+    CACHES = {"default": {"BACKEND": "partnerships.cache.RedisCache", "LOCATION": CACHE_REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -349,6 +352,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # process could not retire the pages another one keeps, so without REDIS_URL it is off by default (the tests switch
 # it on in config/settings/test.py: one process each; local development switches it off, config/settings/local.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# The same rule for the two lookups every signed-in request makes before any page: the session is read from the
+# shared cache (written through to the database), and the user's row is kept until the next write
+# (partnerships/security/backends.py). Both need the cache every process shares: without Redis, plain database
+# sessions and no user cache (a per-process copy could outlive a sign-out or a deactivation made in another process).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -16,6 +16,9 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 PAGE_CACHE_SECONDS = 60  # on, with either cache: each test process is the only one using it
+# The same for the session and user caches, so that query counts are the same with Redis (CI) and without.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = 60
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that a real Celery worker process can open the same test database;
     # one file per test run, so two runs in the same checkout never lock each other out.

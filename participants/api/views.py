@@ -101,13 +101,16 @@ class ParticipantViewSet(mixins.ListModelMixin, TenantViewSet):
         person, reading = selectors.participant_get(convener=self.convener, membership=self.membership,
                                                     participant_id=pk)
         convener = self.convener
+        streams = None
+        if reading.sees("enrollment") or reading.sees("services"):  # one query for both: each stream with its sums
+            streams = selectors.stream_enrollments(convener=convener, participant=person)
         if reading.sees("enrollment"):
-            person.api_streams = selectors.stream_enrollments(convener=convener, participant=person)  # type: ignore[attr-defined]
+            person.api_streams = streams  # type: ignore[attr-defined]
             person.api_cohorts = list(selectors.participant_cohorts(convener=convener, participant=person))  # type: ignore[attr-defined]
         if reading.sees("services"):
             person.api_totals = [  # type: ignore[attr-defined]
                 {"code": t.code, "stream": t.stream, "amount": t.amount, "count": t.count}
-                for t in selectors.service_totals(convener=convener, participant=person)]
+                for t in selectors.service_totals(convener=convener, participant=person, streams=streams)]
         if reading.sees("credentials"):
             person.api_credentials = list(selectors.participant_credentials(convener=convener, participant=person))  # type: ignore[attr-defined]
             person.api_gains = list(selectors.participant_skill_gains(convener=convener, participant=person))  # type: ignore[attr-defined]

@@ -87,7 +87,7 @@ class InvitationAcceptView(View):
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend="partnerships.security.backends.ModelBackend")
         except services.InvitationError as exc:
             return render(request, "partnerships/invitation_problem.html",
                           {"message": exc.message, "code": exc.code}, status=409)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +36,7 @@ from partnerships.models import (
 )
 from partnerships.permissions import Action, can
 from partnerships.roles import CONVENER_ROLES
+from partnerships.selectors.joined import with_related
 from partnerships.services.councils import COUNCIL_ORGANIZATION_TYPES
 from partnerships.tenant_views import TenantView, TenantViewMixin
 
@@ -401,10 +403,15 @@ class PartnershipDetailView(TenantViewMixin, TemplateView):
     def _seat_forms(self, councils: list[Any]) -> list[SeatForm]:
         """One "seat an organization" form per council, sharing a single fetch of organizations and people."""
         types = set().union(*(COUNCIL_ORGANIZATION_TYPES[c.kind] for c in councils))
-        organizations = list(Organization.objects.for_convener(self.convener).filter(org_type__in=types)
-                             .order_by("name"))
-        people = list(Representative.objects.for_convener(self.convener).filter(is_active=True)
-                      .select_related("organization").order_by("organization__name", "full_name"))
+        # The candidate organizations with their active people, in one query (partnerships/selectors/joined.py).
+        organizations = with_related(
+            Organization.objects.for_convener(self.convener).filter(org_type__in=types).order_by("name"),
+            "representatives", related_filter=Q(representatives__is_active=True), related_order=["full_name"])
+        people = []
+        for organization in organizations:
+            for person in organization.representatives.all():
+                person.organization = organization  # the form labels each person with their organization
+                people.append(person)
         seated = {c.pk: {s.organization_id for s in c.current_seats} for c in councils}
         return [
             SeatForm(convener=self.convener, council=c, initial={"joined_on": timezone.localdate()},

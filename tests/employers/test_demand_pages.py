@@ -32,6 +32,14 @@ from tests.oews import load_oews_extract
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _user_read_every_request(settings: Any) -> None:
+    """The counts below include reading the signed-in user on every request, whatever the order of the requests
+    (the cache that usually spares it is tested in tests/partnerships/test_auth_cache.py and counted in
+    tests/perf/test_query_counts.py)."""
+    settings.AUTH_USER_CACHE_SECONDS = 0
+
 QUARTERS = ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
 RIVAL_LOCATION = "Rival Secret Plant on Elm"
 
@@ -389,10 +397,10 @@ def _count(client: Any, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-DASHBOARD_QUERIES = 7
-SURVEY_PAGE_QUERIES = 10
-EMPLOYER_SURVEY_PAGE_QUERIES = 9
-SURVEY_LIST_QUERIES = 5
+DASHBOARD_QUERIES = 6
+SURVEY_PAGE_QUERIES = 9
+EMPLOYER_SURVEY_PAGE_QUERIES = 8
+SURVEY_LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("extra", [0, 6])

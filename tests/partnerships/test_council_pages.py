@@ -684,8 +684,8 @@ def test_an_employer_representative_marks_attendance_from_their_home_page(harbor
 # ---------------------------------------------------------------------------------------------------
 # Query counts: the convener's dashboard and the partnership page do not grow with the tenant
 # ---------------------------------------------------------------------------------------------------
-HOME_QUERIES = 11  # the four headline counts are one query (selectors.tenant_counts)
-PARTNERSHIP_QUERIES = 15  # the council mix is one grouped query
+HOME_QUERIES = 10  # the four headline counts are one query (selectors.tenant_counts)
+PARTNERSHIP_QUERIES = 13  # the council mix is one grouped query
 
 
 def grow(t: Tenant, *, partnerships: int, organizations: int, meetings: int) -> Partnership:
@@ -765,7 +765,7 @@ def test_the_partnership_page_costs_the_same_queries_for_a_small_and_a_large_par
     assert "Grown Org 18" in text and "Person 19" in text and "Grown 11" in text
 
 
-@pytest.mark.parametrize(("role", "expected"), [(Role.EMPLOYER_REP, 12), (Role.FUNDER, 6)])
+@pytest.mark.parametrize(("role", "expected"), [(Role.EMPLOYER_REP, 11), (Role.FUNDER, 5)])
 def test_the_partnership_page_of_a_council_member_and_of_a_funder_costs_the_same_queries_too(
     harbor, role, expected, django_assert_num_queries
 ):

@@ -32,7 +32,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from partnerships import rls
+from partnerships import page_cache, rls
 from partnerships.models import Council, Meeting
 from partnerships.permissions import POLICY
 from partnerships.roles import OrganizationType, Role
@@ -170,26 +170,12 @@ def prepare(case: Case, world: Any) -> None:
 
 # Routes over the limit that could not be brought under it yet: route key -> reason (also in the JSON). Each is still
 # held to its exact recorded count and to the same count with more rows; none grows with the rows.
-_PREFETCHES = "one query per related list it shows (constant in rows); needs the lists folded into fewer queries"
 _RECORD_WALK = ("a data-rights request reads (or erases) every table of the person's record once: one query per "
                 "table, constant in rows; rare, admin-only and audited")
 OVER_LIMIT: dict[str, str] = {
-    "partnerships:partnership-detail as convener_admin": "the partnership page: council mix, goals, "
-    "councils, seats and their representatives, upcoming and past meetings, action items, engagement, and the seat "
-    "form's organization and representative choices; " + _PREFETCHES,
-    "programs:program-edit as convener_admin": "the program form: the program with its seven related lists and the "
-    "form's provider, employer and funding-stream choices; " + _PREFETCHES,
     "participants:record-export as convener_admin": _RECORD_WALK,
     "participants:record-erase as convener_admin": _RECORD_WALK,
     "participants-api:participant-export-record as convener_admin": _RECORD_WALK,
-    "employers-api:skill-need-list as convener_admin": "paginated (a count), the needs with quarters, skills, "
-    "competencies and credentials; " + _PREFETCHES,
-    "programs-api:program-list as convener_admin": "paginated (a count), the programs with other providers, "
-    "occupations, credentials and funding streams; " + _PREFETCHES,
-    "programs-api:program-detail as convener_admin": "the program with its seven related lists (providers, "
-    "occupations, credentials, streams, requirements and their employers, wage steps); " + _PREFETCHES,
-    "participants-api:participant-detail as convener_admin": "the person with streams, cohorts, service totals, "
-    "credentials, skill gains and checks, plus the audit row a convener's read of a record writes; " + _PREFETCHES,
 }
 
 
@@ -379,8 +365,17 @@ def fresh_cache() -> None:
 
 
 def measure(client: Client, url: str) -> tuple[int, Any, list[str]]:
-    """Queries of one steady-state request: the first (warm) request fills per-process and per-request caches."""
+    """Queries of one steady-state request: the first (warm) request fills per-process and per-request caches.
+
+    The writes that built the rows count as an earlier request that has ended (``settle``): their end moves the
+    write generation, which would otherwise happen at the end of the warm request and retire what it cached. A
+    first visit may write once too (allauth records the user's email address on the first email page): then a
+    second warm request sees the steady state."""
+    page_cache.settle()
+    before = page_cache.generation()
     client.get(url)
+    if page_cache.generation() != before:
+        client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     return len(captured.captured_queries), response, [q["sql"] for q in captured.captured_queries]

@@ -24,12 +24,20 @@ from tests.programs.test_pages import NOW, Programs, build_programs, url
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _user_read_every_request(settings: Any) -> None:
+    """The counts below include reading the signed-in user on every request, whatever the order of the requests
+    (the cache that usually spares it is tested in tests/partnerships/test_auth_cache.py and counted in
+    tests/perf/test_query_counts.py)."""
+    settings.AUTH_USER_CACHE_SECONDS = 0
+
 # Each page pays 2 queries for the session and the user and 1 to resolve the tenant; the rest is its own.
-ROSTER_QUERIES = 10  # + the cohort, the figures (1), the roster (3), the days, the people who can be added
-ATTENDANCE_QUERIES = 7  # + the day with its cohort, the sheet (2), the cohort's days
-COHORT_PAGE_QUERIES = 8  # + the cohort, the figures (1), the days, the employers, their commitment totals
-CATALOGUE_QUERIES = 10  # + the provider choices, the count, the programs and 4 prefetches
-COHORT_LIST_QUERIES = 7  # + the partnership and program choices, the count, the page of cohorts
+ROSTER_QUERIES = 9  # + the cohort, the figures (1), the roster (3), the days, the people who can be added
+ATTENDANCE_QUERIES = 6  # + the day with its cohort, the sheet (2), the cohort's days
+COHORT_PAGE_QUERIES = 7  # + the cohort, the figures (1), the days, the employers, their commitment totals
+CATALOGUE_QUERIES = 9  # + the provider choices, the count, the programs and 4 prefetches
+COHORT_LIST_QUERIES = 6  # + the partnership and program choices, the count, the page of cohorts
 
 
 def grow_roster(p: Programs) -> None:

@@ -177,7 +177,7 @@ def test_the_dashboard_costs_the_same_queries_however_many_reports_are_stored(wo
     client = client_for(world.a.users[Role.FUNDER])
     client.get(url("dashboard", world.a))  # warm the session
     # session, user, membership (with its convener), granted partnerships, snapshot headers, the figures shown
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(url("dashboard", world.a)).status_code == 200
 
 
@@ -188,5 +188,5 @@ def test_the_report_list_costs_the_same_queries_however_many_reports_are_stored(
     assert ReportSnapshot.objects.for_convener(world.a.convener).count() == 1 + extra
     client = client_for(world.a.admin)
     client.get(url("report-list", world.a))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(url("report-list", world.a)).status_code == 200
