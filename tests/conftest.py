@@ -584,6 +584,14 @@ def build_world() -> World:
 
 
 @pytest.fixture
+def user_read_every_request(settings: Any) -> None:
+    """Query counts that include reading the signed-in user on every request, whatever the order of the requests:
+    the cache that usually spares it (partnerships/security/backends.py) is tested in
+    tests/partnerships/test_auth_cache.py and counted in tests/perf/test_query_counts.py."""
+    settings.AUTH_USER_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def client_for() -> Callable[[User | None], Client]:
     """A Django test client signed in as ``user`` (anonymous for None)."""
 

@@ -33,13 +33,6 @@ from tests.oews import load_oews_extract
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _user_read_every_request(settings: Any) -> None:
-    """The counts below include reading the signed-in user on every request, whatever the order of the requests
-    (the cache that usually spares it is tested in tests/partnerships/test_auth_cache.py and counted in
-    tests/perf/test_query_counts.py)."""
-    settings.AUTH_USER_CACHE_SECONDS = 0
-
 QUARTERS = ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
 RIVAL_LOCATION = "Rival Secret Plant on Elm"
 
@@ -403,6 +396,7 @@ EMPLOYER_SURVEY_PAGE_QUERIES = 8
 SURVEY_LIST_QUERIES = 4
 
 
+@pytest.mark.usefixtures("user_read_every_request")
 @pytest.mark.parametrize("extra", [0, 6])
 def test_query_counts(world: World, client_for: Any, extra: int) -> None:
     d = build_demand(world, extra=extra)

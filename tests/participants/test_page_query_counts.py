@@ -21,15 +21,7 @@ from programs import services as program_services
 from tests.participants.conftest import Agency, intake
 from tests.participants.test_pages import NOW, Case, build_case
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _user_read_every_request(settings: Any) -> None:
-    """The counts below include reading the signed-in user on every request, whatever the order of the requests
-    (the cache that usually spares it is tested in tests/partnerships/test_auth_cache.py and counted in
-    tests/perf/test_query_counts.py)."""
-    settings.AUTH_USER_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_read_every_request")]
 
 # Every page pays 1 query for the user (read again here: the test's own writes moved the write generation; the
 # session comes from the cache) and 1 to resolve the tenant; the rest is its own.

@@ -22,15 +22,7 @@ from programs.models import CohortSession
 from tests.conftest import World
 from tests.programs.test_pages import NOW, Programs, build_programs, url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _user_read_every_request(settings: Any) -> None:
-    """The counts below include reading the signed-in user on every request, whatever the order of the requests
-    (the cache that usually spares it is tested in tests/partnerships/test_auth_cache.py and counted in
-    tests/perf/test_query_counts.py)."""
-    settings.AUTH_USER_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_read_every_request")]
 
 # Each page pays 2 queries for the session and the user and 1 to resolve the tenant; the rest is its own.
 ROSTER_QUERIES = 9  # + the cohort, the figures (1), the roster (3), the days, the people who can be added
