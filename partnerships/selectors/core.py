@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from partnerships import rls
+from partnerships import page_cache, rls
 from partnerships.models import (
     AuditEvent,
     Convener,
@@ -32,16 +33,30 @@ def tenant_resolve(*, user: User | AnonymousUser, convener_slug: str) -> tuple[C
     """The convener named in the URL and the caller's active membership in it, or 404 for both cases."""
     if not isinstance(user, User):
         raise Http404("No such workspace")
-    # On PostgreSQL the same query also sets app.convener_id and app.user_id for row-level security (rls.py).
-    membership = (
-        Membership.unscoped.select_related("convener", "organization", "user")
-        .filter(user=user, is_active=True, convener__slug=convener_slug, convener__is_active=True)
-        .annotate(**rls.scope_columns())
-        .first()
-    )
-    rls.scoped()
+    read = False
+
+    def load() -> Membership | None:
+        nonlocal read
+        read = True
+        # On PostgreSQL the same query also sets app.convener_id and app.user_id for row-level security (rls.py).
+        found = (
+            Membership.unscoped.select_related("convener", "organization", "user")
+            .filter(user=user, is_active=True, convener__slug=convener_slug, convener__is_active=True)
+            .annotate(**rls.scope_columns())
+            .first()
+        )
+        rls.scoped()
+        return found
+
+    # Kept until the next database write, like the signed-in user (partnerships/security/backends.py): a membership
+    # ended, a role changed or a workspace closed is a write, so the next request reads the row again. Building and
+    # compiling this query was the largest cost of a stored page (README, Performance).
+    membership = page_cache.remembered(f"membership:{user.pk}:{convener_slug}", load,
+                                       timeout=settings.AUTH_USER_CACHE_SECONDS)
     if membership is None:
         raise Http404("No such workspace")
+    if not read:  # the row came from the cache: row-level security still needs this request's tenant
+        rls.set_tenant(membership.convener_id, user_id=user.pk)
     return membership.convener, membership
 
 

@@ -76,3 +76,42 @@ def test_without_a_timeout_the_user_is_read_every_time(world: World, client_for:
     with CaptureQueriesContext(connection) as captured:
         client.get("/workspaces/")
     assert user_queries(captured) == 1
+
+
+def test_the_membership_is_kept_too_and_an_ended_membership_is_seen_by_the_next_request(
+        world: World, client_for: Any) -> None:
+    from partnerships.models import Membership
+    from partnerships.roles import Role
+
+    side = world.a
+    client = client_for(side.users[Role.CONVENER_STAFF])
+    page_cache.settle()
+    path = f"/c/{side.convener.slug}/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    assert not any('"partnerships_membership"."user_id" =' in q["sql"] for q in captured), "the membership was read"
+    Membership.objects.for_convener(side.convener).filter(pk=side.memberships[Role.CONVENER_STAFF].pk).update(
+        is_active=False)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security is PostgreSQL's")
+def test_a_kept_membership_still_sets_the_tenant_for_row_level_security(
+        world: World, client_for: Any, settings: Any) -> None:
+    """The tenant of the connection is set by the membership query; when the membership comes from the cache it is
+    set by its own statement, before the page reads a row, and the person's record still shows."""
+    settings.PAGE_CACHE_SECONDS = 0  # render every time: the rows are read on each request
+    side = world.a
+    person = side.participants[0]
+    client = client_for(side.admin)
+    page_cache.settle()
+    path = f"/c/{side.convener.slug}/participants/{person.pk}/"
+    assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(path)
+    assert second.status_code == 200 and person.last_name in second.content.decode()
+    statements = [q["sql"] for q in captured]
+    assert not any('"partnerships_membership"."user_id" =' in sql for sql in statements)
+    first = statements[0]
+    assert "set_config" in first and "app.convener_id" in first and f"'{side.convener.pk}'" in first, first
