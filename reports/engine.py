@@ -125,6 +125,10 @@ class Dialect:
         some fifty such columns as integers made a quarter of each row. SUM of either is a bigint."""
         return f"({expr})::smallint" if self.pg else expr
 
+    def cents(self, expr: str) -> str:
+        """A money or wage column in whole cents: sums of these are exact, whatever the order of adding."""
+        return f"CAST(ROUND({expr} * 100) AS {'integer' if self.pg else 'INTEGER'})"
+
     @property
     def fence(self) -> str:
         """Ends a subquery so that the planner keeps it as one (no pull-up): its computed columns are computed once
@@ -410,14 +414,15 @@ MEDIANS: tuple[tuple[str, str, str], ...] = (
     ("earn_q2", "q2_wages", "f_emp_q2_n"),
     ("snap_earn_q2", "sq2_wages", "f_snap_emp_q2_n"),
 )
-MEANS: tuple[tuple[str, str, str], ...] = (("wage_mean", "wage", "f_placed"),)
-# Program cost of each enrollment that started, plus supportive services; unknown (None) when neither is on file.
-# {f}: where a FILTER clause goes (_select).
-SUMS: tuple[tuple[str, str], ...] = (
-    ("cost_total",
-     "CASE WHEN COUNT(program_cost){f} = 0 AND SUM(service_dollars){f} = 0 THEN NULL ELSE SUM(cost){f} END"),
-    ("service_dollars", "SUM(service_dollars){f}"),
-)
+# Means and money sums: each a sum and a count over the cells (see CELL_SETS), kept in whole cents so that adding
+# cells gives exactly the figure of the group, whatever the order (a float sum would depend on it).
+CELL_PARTS: dict[str, str] = {
+    "wage_cents": "SUM(CASE WHEN f_placed = 1 THEN {cents_wage} END)",
+    "wage_n": "COUNT(CASE WHEN f_placed = 1 THEN wage END)",
+    "program_cost_n": "COUNT(program_cost)",
+    "service_cents": "SUM({cents_service})",
+    "cost_cents": "SUM({cents_cost})",
+}
 
 # Breakdowns. Partitions put each person in exactly one group; flags (barriers, benefits) may put a person in
 # several, so complementary suppression applies to partitions only.
@@ -471,7 +476,8 @@ DIMS: tuple[Dim, ...] = (
     *(Dim(kind, None, (column,), group) for kind, flags in FLAGS.items() for group, column in flags.items()),
     *(Dim(f"snap:{kind}", column, ("snap_et",), family="snap") for kind, column in SNAP_PARTITIONS.items()),
 )
-FIGURE_KEYS = (*COUNT_SQL, *(k for k, _c, _f in MEANS), *(k for k, _e in SUMS), *(k for k, _c, _f in MEDIANS))
+MONEY_KEYS = ("wage_mean", "cost_total", "service_dollars")
+FIGURE_KEYS = (*COUNT_SQL, *MONEY_KEYS, *(k for k, _c, _f in MEDIANS))
 
 
 def _num(value: Any) -> float | None:
@@ -485,22 +491,61 @@ def _interpolated_median(values: list[float]) -> float | None:
     return median(values) if values else None
 
 
-def _select(family: str, where: str = "") -> tuple[list[str], list[str]]:
-    """(stored keys, SQL aggregates) of a family of groups; ``where``: each aggregate only over those rows (FILTER)."""
-    f = f" FILTER (WHERE {where})" if where else ""
-    keys = list(FAMILY_KEYS[family])
-    sql = [f"SUM(f_{key}){f}" for key in keys]
+# Every count and money sum adds up, so the facts are grouped once into *cells*, by a few columns of small
+# cardinality (each set of columns is enough for some Dims: a person is in one cell of each set), and each Dim's
+# figures are the sums of its cells: a pass over some thousands of cells instead of one over a million people per
+# family of groups. Medians do not add up: they are computed from the facts (_aggregate_medians).
+CELL_SETS: tuple[tuple[str, ...], ...] = (
+    ("sex", "race", "ethnicity", "age_band", "size_band", "snap_et", "abawd", "snap_participation"),
+    ("started", "program_id", "cohort_id"),
+    tuple(column for flags in FLAGS.values() for column in flags.values()),
+)
+CELL_COLUMNS = tuple(column for cells in CELL_SETS for column in cells)
+
+
+def cell_set(dim: Dim) -> int:
+    """The first set of cells that has every column of the Dim."""
+    return next(i for i, cells in enumerate(CELL_SETS) if set(dim.columns) <= set(cells))
+
+
+DIM_CELLS = {dim.kind: cell_set(dim) for dim in DIMS}  # fails at import if a Dim has no set
+
+
+def _cells_step(d: Dialect, p: str) -> tuple[str, str]:
+    """(table, CREATE statement) of the cells: g (which set), the set's columns (NULL for the others' columns),
+    every count summed, and the parts of the means and money sums (CELL_PARTS)."""
+    cents = {"cents_wage": d.cents("wage"), "cents_service": d.cents("service_dollars"), "cents_cost": d.cents("cost")}
+    sums = ", ".join((*(f"SUM(f_{key}) AS f_{key}" for key in COUNT_SQL),
+                      *(f"{sql.format(**cents)} AS {name}" for name, sql in CELL_PARTS.items())))
+    if d.pg:
+        # One pass, hashed: GROUPING() has a bit set for each column the row's set does not group by.
+        def mask(cells: tuple[str, ...]) -> int:
+            return sum(1 << (len(CELL_COLUMNS) - 1 - i) for i, c in enumerate(CELL_COLUMNS) if c not in cells)
+        which = " ".join(f"WHEN {mask(cells)} THEN {i}" for i, cells in enumerate(CELL_SETS))
+        sets = ", ".join(f"({', '.join(cells)})" for cells in CELL_SETS)
+        select = (f"SELECT CASE GROUPING({', '.join(CELL_COLUMNS)}) {which} END AS g, {', '.join(CELL_COLUMNS)}, "
+                  f"{sums} FROM {p}_facts GROUP BY GROUPING SETS ({sets})")
+    else:
+        select = " UNION ALL ".join(
+            f"SELECT {i} AS g, {', '.join(c if c in cells else f'NULL AS {c}' for c in CELL_COLUMNS)}, {sums} "
+            f"FROM {p}_facts GROUP BY {', '.join(cells)}" for i, cells in enumerate(CELL_SETS))
+    return f"{p}_cells", f"CREATE TEMPORARY TABLE {p}_cells AS {select}"
+
+
+def _cents(value: Any) -> float | None:
+    return _num(Decimal(int(value)) / 100)
+
+
+def _figures(family: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A group's figures from its row of sums: the family's counts, then (but for the SNAP E&T family) CELL_PARTS."""
+    keys = FAMILY_KEYS[family]
+    figures: dict[str, Any] = {key: int(value or 0) for key, value in zip(keys, row, strict=False)}
     if family != "snap":
-        keys += [k for k, _c, _f in MEANS] + [k for k, _e in SUMS]
-        sql += [f"AVG(CASE WHEN {flag} = 1 THEN {col} END){f}" for _k, col, flag in MEANS]
-        sql += [e.format(f=f) for _k, e in SUMS]
-    return keys, sql
-
-
-def _figures(family: str, keys: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
-    figures: dict[str, Any] = dict(zip(keys, row, strict=True))
-    for key in keys:
-        figures[key] = int(figures[key] or 0) if key in COUNT_SQL else _num(figures[key])
+        wage_cents, wage_n, program_cost_n, service_cents, cost_cents = (int(v or 0) for v in row[len(keys):])
+        figures["wage_mean"] = _num(Decimal(wage_cents) / wage_n / 100) if wage_n else None
+        # Program cost plus supportive services; unknown when neither is on file.
+        figures["cost_total"] = None if program_cost_n == 0 and service_cents == 0 else _cents(cost_cents)
+        figures["service_dollars"] = _cents(service_cents)
     for key in FAMILY_MEDIANS[family]:
         figures[key] = None
     return figures
@@ -514,20 +559,34 @@ def _group(value: Any) -> str:
     return str(value) if value is not None else "none"
 
 
-def aggregate(cursor: Any, table: str, d: Dialect) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every stored figure for every group of every Dim: kind -> group -> figures."""
+def aggregate(cursor: Any, prefix: str, d: Dialect) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every stored figure for every group of every Dim: kind -> group -> figures. The counts and sums come from
+    the cells (``{prefix}_cells``), the medians from the facts."""
     out: dict[str, dict[str, dict[str, Any]]] = {dim.kind: {} for dim in DIMS}
+    for dim in DIMS:
+        columns = [*(f"f_{key}" for key in FAMILY_KEYS[dim.family]), *(CELL_PARTS if dim.family != "snap" else ())]
+        where = "".join(f" AND {c} = 1" for c in dim.where)
+        cursor.execute(f"SELECT {dim.key or repr(dim.group)}, {', '.join(f'SUM({c})' for c in columns)} "
+                       f"FROM {prefix}_cells WHERE g = {DIM_CELLS[dim.kind]}{where} GROUP BY 1")
+        for group, *sums in cursor.fetchall():
+            out[dim.kind][_group(group)] = _figures(dim.family, tuple(sums))
+    _aggregate_medians(cursor, f"{prefix}_facts", d, out)
+    return out
+
+
+def _aggregate_medians(cursor: Any, table: str, d: Dialect, out: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Each group's medians, into the groups the cells found. PostgreSQL: percentile_cont, a few passes in all;
+    SQLite: each group's values read sorted, the median taken in Python (the same interpolation)."""
     if d.pg:
         for family in FAMILY_KEYS:
-            _aggregate_grouping_sets(cursor, table, out, [dim for dim in DIMS if dim.family == family], family)
-        return out
+            dims = [dim for dim in DIMS if dim.family == family]
+            _medians_everyone(cursor, table, out, [dim for dim in dims if dim.key is None and not dim.where], family)
+            _medians_flags(cursor, table, out, [dim for dim in dims if dim.key is None and dim.where], family)
+            _medians_partitions(cursor, table, out, [dim for dim in dims if dim.key is not None], family)
+        return
     for dim in DIMS:
         key = dim.key or f"'{dim.group}'"
         where = " AND ".join(f"{c} = 1" for c in dim.where) or "1 = 1"
-        keys, sql = _select(dim.family)
-        cursor.execute(f"SELECT {key}, {', '.join(sql)} FROM {table} WHERE {where} GROUP BY 1")
-        for row in cursor.fetchall():
-            out[dim.kind][_group(row[0])] = _figures(dim.family, keys, row[1:])
         for median_key, col, flag in _medians(dim.family):
             cursor.execute(f"SELECT {key}, {col} FROM {table} WHERE {where} AND {flag} = 1 ORDER BY 1, 2")
             values: dict[str, list[float]] = {}
@@ -536,118 +595,67 @@ def aggregate(cursor: Any, table: str, d: Dialect) -> dict[str, dict[str, dict[s
             for group, found in values.items():
                 if group in out[dim.kind]:
                     out[dim.kind][group][median_key] = _num(_interpolated_median(found))
-    return out
 
 
-def _aggregate_filtered(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
-                        family: str) -> None:
-    """PostgreSQL: everyone, and the flags (barriers, benefits), in one plain aggregate: each Dim's figures are
-    aggregates FILTERed to its rows, so a person feeds only the flags they have (as GROUPING SETS, every person
-    fed each flag's 0 group too, which no table shows), and each median is its own sort of only its rows."""
-    sql: list[str] = []
-    shapes = []
-    for dim in dims:
-        where = " AND ".join(f"{c} = 1" for c in dim.where)
-        keys, aggregates = _select(family, where)
-        medians = [f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
-                   f"FILTER (WHERE {' AND '.join((f'{flag} = 1', *(f'{c} = 1' for c in dim.where)))})"
-                   for _k, col, flag in _medians(family)]
-        shapes.append((dim, keys, len(sql), len(aggregates)))
-        sql += aggregates + medians
-    cursor.execute(f"SELECT {', '.join(sql)} FROM {table}")
-    row = cursor.fetchone()
-    for dim, keys, at, n in shapes:
-        figures = _figures(family, keys, row[at:at + n])
-        for (key, _c, _f), value in zip(_medians(family), row[at + n:at + n + len(_medians(family))], strict=True):
-            figures[key] = _num(value)
-        if figures["people"]:
-            out[dim.kind][dim.group] = figures
+def _medians_everyone(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
+                      family: str) -> None:
+    """PostgreSQL: everyone's medians in one plain aggregate, each its own sort of only its rows (FILTER)."""
+    medians = [(dim, key, f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) FILTER (WHERE {flag} = 1)")
+               for dim in dims for key, col, flag in _medians(family)]
+    if not medians:
+        return
+    cursor.execute(f"SELECT {', '.join(m for _d, _k, m in medians)} FROM {table}")
+    for (dim, key, _m), value in zip(medians, cursor.fetchone(), strict=True):
+        if dim.group in out[dim.kind]:
+            out[dim.kind][dim.group][key] = _num(value)
 
 
-def _aggregate_flags(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
-                     family: str) -> None:
-    """PostgreSQL: the flags (barriers, benefits), each Dim the people whose one 0/1 column is 1. Each person's row
-    is repeated once per flag they have (LATERAL VALUES) and grouped by the flag's column name: a person feeds only
-    the flags they have (as GROUPING SETS, everyone fed each flag's 0 group too, which no table shows)."""
-    by_column = {dim.where[0]: dim for dim in dims}
-    assert all(len(dim.where) == 1 for dim in dims) and len(by_column) == len(dims)  # noqa: S101 - DIMS are ours
-    columns = sorted(by_column)
-    values = ", ".join(f"('{c}', {c})" for c in columns)
-    source = f"{table} CROSS JOIN LATERAL (VALUES {values}) AS flag(name, value)"
-    keys, sql = _select(family)
-    cursor.execute(f"SELECT flag.name, {', '.join(sql)} FROM {source} WHERE flag.value = 1 GROUP BY flag.name")
-    for name, *figures in cursor.fetchall():
-        dim = by_column[name]
-        out[dim.kind][dim.group] = _figures(family, keys, tuple(figures))
-    # Medians: each flag's own sort of only its people's values (percentile_cont FILTERed), in one plain aggregate.
+def _medians_flags(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
+                   family: str) -> None:
+    """PostgreSQL: the flags (barriers, benefits), each Dim the people whose one 0/1 column is 1: each flag's own
+    sort of only its people's values (percentile_cont FILTERed), in one plain aggregate."""
     medians = [(dim, key, f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
-                          f"FILTER (WHERE {flag} = 1 AND {column} = 1)")
-               for column, dim in by_column.items() for key, col, flag in _medians(family)]
-    if medians:
-        cursor.execute(f"SELECT {', '.join(m for _d, _k, m in medians)} FROM {table}")
-        for (dim, key, _m), value in zip(medians, cursor.fetchone(), strict=True):
-            if dim.group in out[dim.kind]:
-                out[dim.kind][dim.group][key] = _num(value)
+                          f"FILTER (WHERE {flag} = 1 AND {dim.where[0]} = 1)")
+               for dim in dims for key, col, flag in _medians(family)]
+    if not medians:
+        return
+    cursor.execute(f"SELECT {', '.join(m for _d, _k, m in medians)} FROM {table}")
+    for (dim, key, _m), value in zip(medians, cursor.fetchone(), strict=True):
+        if dim.group in out[dim.kind]:
+            out[dim.kind][dim.group][key] = _num(value)
 
 
-def _aggregate_grouping_sets(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
-                             family: str) -> None:
-    """PostgreSQL: the partitions of one family in one pass of GROUPING SETS for the sums (hashed), and one pass
-    per median over only the rows that have the value. GROUPING() tells which set a row belongs to. Everyone and
-    the flags: one plain aggregate with FILTERs (``_aggregate_filtered``)."""
-    everyone = [dim for dim in dims if dim.key is None and not dim.where]
-    if everyone:
-        _aggregate_filtered(cursor, table, out, everyone, family)
-    flags = [dim for dim in dims if dim.key is None and dim.where]
-    if flags:
-        _aggregate_flags(cursor, table, out, flags, family)
-    dims = [dim for dim in dims if dim.key is not None]
+def _medians_partitions(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
+                        family: str) -> None:
+    """PostgreSQL: the partitions of one family, one pass per median over only the rows that have the value: each
+    group's values gathered by hashing (GROUPING SETS; GROUPING() tells which set a row belongs to), then each
+    group's own small array sorted by percentile_cont. Several times faster than a sorted GROUPING SETS pass. The
+    rows come sorted by the value (one sort), so each group's array is gathered in order and the sort of
+    percentile_cont finds it presorted (one comparison per value); the median does not depend on that order."""
     if not dims:
         return
     columns = sorted({c for dim in dims for c in dim.columns})
     # Rows every Dim of the family leaves out (the SNAP E&T breakdowns are over SNAP E&T participants) are not read.
-    common = set.intersection(*(set(dim.where) for dim in dims))
-    source = f"{table} WHERE {' AND '.join(f'{c} = 1' for c in sorted(common))}" if common else table
+    common = sorted(set.intersection(*(set(dim.where) for dim in dims)))
     position = {c: i for i, c in enumerate(columns)}
     sets = ", ".join("(" + ", ".join(dim.columns) + ")" for dim in dims)
     grouping = f"GROUPING({', '.join(columns)})"
-
-    def mask_of(dim: Dim) -> int:
-        # GROUPING() sets the bit of each column NOT grouped in the row's set (first column = highest bit).
-        return sum(1 << (len(columns) - 1 - position[c]) for c in columns if c not in dim.columns)
-
-    by_mask = {mask_of(dim): dim for dim in dims}
-
-    def rows(sql: str) -> list[tuple[Dim, str, tuple[Any, ...]]]:
-        """(dim, group, the figures) of each result row of ``sql``, which selects the GROUPING() mask, the grouped
-        columns, then the figures; rows of a flag or a started-only set whose column is 0 are left out."""
-        cursor.execute(sql)
-        found = []
-        for row in cursor.fetchall():
-            dim = by_mask[row[0]]
-            values = row[1:1 + len(columns)]
-            if any(values[position[c]] != 1 for c in dim.where):
-                continue
-            group = _group(values[position[dim.key]]) if dim.key else dim.group
-            found.append((dim, group, row[1 + len(columns):]))
-        return found
-
+    # GROUPING() sets the bit of each column NOT grouped in the row's set (first column = highest bit).
+    by_mask = {sum(1 << (len(columns) - 1 - position[c]) for c in columns if c not in dim.columns): dim
+               for dim in dims}
     grouped = ", ".join(columns)
-    keys, sql = _select(family)
-    for dim, group, figures in rows(f"SELECT {grouping}, {grouped}, {', '.join(sql)} FROM {source} "
-                                    f"GROUP BY GROUPING SETS ({sets})"):
-        out[dim.kind][group] = _figures(family, keys, figures)
-    # Medians: each group's values gathered by hashing (no sort of the whole table per grouping set), then each
-    # group's own small array sorted by percentile_cont. Several times faster than a sorted GROUPING SETS pass.
-    # The rows come sorted by the value (one sort), so each group's array is gathered in order and the sort of
-    # percentile_cont finds it presorted (one comparison per value); the median does not depend on that order.
     for key, col, flag in _medians(family):
-        wanted = " AND ".join((f"{flag} = 1", *(f"{c} = 1" for c in sorted(common))))
-        for dim, group, (value,) in rows(
-                f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
-                f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals "
-                f"FROM (SELECT {grouped}, {col} FROM {table} WHERE {wanted} ORDER BY {col}) by_value "
-                f"GROUP BY GROUPING SETS ({sets})) per_group"):
+        wanted = " AND ".join((f"{flag} = 1", *(f"{c} = 1" for c in common)))
+        cursor.execute(
+            f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
+            f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals "
+            f"FROM (SELECT {grouped}, {col} FROM {table} WHERE {wanted} ORDER BY {col}) by_value "
+            f"GROUP BY GROUPING SETS ({sets})) per_group")
+        for mask, *values, value in cursor.fetchall():
+            dim = by_mask[mask]
+            if any(values[position[c]] != 1 for c in dim.where):
+                continue  # a started-only or SNAP E&T set's rows of the people it leaves out
+            group = _group(values[position[dim.key]]) if dim.key else dim.group
             if group in out[dim.kind]:
                 out[dim.kind][group][key] = _num(value)
 
@@ -691,7 +699,7 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
     table = f"{prefix}_facts"
     params = {"cid": convener.pk, "start": d.param(inputs.period_start), "end": d.param(inputs.period_end),
               "as_of": d.param(inputs.as_of)}
-    steps = _steps(d, inputs, prefix)
+    steps = [*_steps(d, inputs, prefix), _cells_step(d, prefix)]
     created: list[str] = []
     # One transaction: SET LOCAL applies to it only, and a failure leaves no temporary table behind.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -712,7 +720,7 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 if d.pg and cursor.rowcount > ANALYZE_ABOVE_ROWS:
                     cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[name.rsplit('_', 1)[-1]])})")
             say(65, "Counting outcomes for every group")
-            groups = aggregate(cursor, table, d)
+            groups = aggregate(cursor, prefix, d)
             overall = groups["all"].get("all") or {
                 **dict.fromkeys(COUNT_SQL, 0), **dict.fromkeys(k for k in FIGURE_KEYS if k not in COUNT_SQL)}
             breakdowns = {kind: _rows(convener, kind, groups[kind])
@@ -754,10 +762,11 @@ ANALYZE_COLUMNS: dict[str, tuple[str, ...]] = {
         "pid", "started", "snap_et", "hired", "occupation_id", "employer_id", "f_placed", "f_emp_q2_n",
         "f_snap_emp_q2_n", *PARTITIONS.values(), *SNAP_PARTITIONS.values(),
         *(column for flags in FLAGS.values() for column in flags.values())))),
+    "cells": ("g",),
 }
 STEP_LABELS = {"pe": "Enrollments: the first of each person",
                "st": "Funding streams and exits", "wg": "Wages after exit", "job": "First jobs",
-               "facts": "Outcomes per person"}
+               "facts": "Outcomes per person", "cells": "Counting outcomes for every group"}
 
 
 def _extras(cursor: Any, d: Dialect, convener: Convener, inputs: ReportInputs, table: str,
