@@ -125,6 +125,16 @@ class Dialect:
         some fifty such columns as integers made a quarter of each row. SUM of either is a bigint."""
         return f"({expr})::smallint" if self.pg else expr
 
+    def date_list(self, expr: str) -> str:
+        """An aggregate: the group's dates as one value that ``any_between`` reads."""
+        return f"array_agg({expr})" if self.pg else f"json_group_array({expr})"
+
+    def any_between(self, dates: str, first: str, last: str) -> str:
+        """True if any date of ``dates`` (a ``date_list``) is from ``first`` to ``last``."""
+        if self.pg:
+            return f"EXISTS (SELECT 1 FROM unnest({dates}) AS listed(day) WHERE listed.day BETWEEN {first} AND {last})"
+        return f"EXISTS (SELECT 1 FROM json_each({dates}) WHERE value BETWEEN {first} AND {last})"
+
     def cents(self, expr: str) -> str:
         """A money or wage column in whole cents: sums of these are exact, whatever the order of adding."""
         return f"CAST(ROUND({expr} * 100) AS {'integer' if self.pg else 'INTEGER'})"
@@ -171,6 +181,13 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
         inputs.scope, f"{p}_pe pe JOIN participants_participant p ON p.id = pe.pid "
                       f"LEFT JOIN {p}_st st ON st.pid = pe.pid")
     in_scope = "AND (pe.pid IS NOT NULL OR st.pid IS NOT NULL)" if inputs.scope == "convener" else ""
+
+    def awarded(when: str, first: str, last: str) -> str:
+        """1 if, ``when`` true, the person has a credential awarded from ``first`` to ``last`` (most have one)."""
+        between = (f"CASE WHEN cr.n = 1 THEN cr.first_award BETWEEN {first} AND {last} "
+                   f"WHEN cr.n > 1 THEN {d.any_between('cr.awards', first, last)} ELSE 0 = 1 END")
+        return f"CASE WHEN {when} AND ({between}) THEN 1 ELSE 0 END"
+
     flags = ",\n       ".join(f"{d.small(f'CASE WHEN {cond} THEN 1 ELSE 0 END')} AS f_{key}"
                                for key, cond in COUNT_SQL.items())
     return [
@@ -190,10 +207,10 @@ SELECT pid, in_period AS started,
        ojt_only, in_training_period
 FROM (
     SELECT enr.*,
-           ROW_NUMBER() OVER (PARTITION BY pid ORDER BY in_period DESC, enrolled_on, eid) AS rn,
-           MIN(CASE WHEN program_type = 'ojt' THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS ojt_only,
+           ROW_NUMBER() OVER person_enrollments AS rn,
+           MIN(CASE WHEN program_type = 'ojt' THEN 1 ELSE 0 END) OVER person_enrollments AS ojt_only,
            MAX(CASE WHEN enrolled_on <= %(end)s AND COALESCE(completed_on, withdrawn_on, %(as_of)s) >= %(start)s
-                    THEN 1 ELSE 0 END) OVER (PARTITION BY pid) AS in_training_period
+                    THEN 1 ELSE 0 END) OVER person_enrollments AS in_training_period
     FROM (
         -- The enrollments in scope that started (read once, not written to a table of their own).
         SELECT e.participant_id AS pid, e.id AS eid, e.cohort_id, e.status, e.enrolled_on, e.completed_on,
@@ -207,6 +224,10 @@ FROM (
         WHERE e.convener_id = %(cid)s AND c.convener_id = %(cid)s {cohort_filter}
           AND e.enrolled_on IS NOT NULL AND e.status <> 'applied'
     ) enr
+    -- One window for all three (one pass over the sorted enrollments, not two): the whole of each person's
+    -- enrollments is the frame of MIN and MAX; ROW_NUMBER does not read the frame.
+    WINDOW person_enrollments AS (PARTITION BY pid ORDER BY in_period DESC, enrolled_on, eid
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ) ranked WHERE rn = 1"""),
         (f"{p}_st", f"""
 CREATE TEMPORARY TABLE {p}_st AS
@@ -268,20 +289,11 @@ WITH checks AS (
     WHERE rc.convener_id = %(cid)s AND rc.milestone_days IN (90, 180)
     GROUP BY rc.placement_id
 ), creds AS (
-    SELECT ca.participant_id AS pid,
-           MAX(CASE WHEN a.started = 1 AND a.status IN ('completed', 'withdrawn')
-                     AND ca.awarded_on >= a.enrolled_on
-                     AND ca.awarded_on <= {d.plus_days('COALESCE(a.completed_on, a.withdrawn_on)', 365)}
-                    THEN 1 ELSE 0 END) AS cred_training,
-           MAX(CASE WHEN s.exit_date IS NOT NULL AND ca.awarded_on >= s.entry_date
-                     AND ca.awarded_on <= {d.plus_days('s.exit_date', 365)} THEN 1 ELSE 0 END) AS cred_exit,
-           MAX(CASE WHEN s.snap_exit IS NOT NULL AND ca.awarded_on >= s.snap_entry
-                     AND ca.awarded_on <= {d.plus_days('s.snap_exit', 365)} THEN 1 ELSE 0 END) AS cred_snap
-    FROM programs_credentialaward ca
-    LEFT JOIN {p}_pe a ON a.pid = ca.participant_id
-    LEFT JOIN {p}_st s ON s.pid = ca.participant_id
-    WHERE ca.convener_id = %(cid)s AND (a.pid IS NOT NULL OR s.pid IS NOT NULL)
-    GROUP BY ca.participant_id
+    -- Each person's credential dates, grouped on their own (a join of every award to the enrollments and to the
+    -- streams, to compare dates row by row, cost two more hash joins of a million rows); compared in person below.
+    SELECT participant_id AS pid, COUNT(*) AS n, MIN(awarded_on) AS first_award, {d.date_list('awarded_on')} AS awards
+    FROM programs_credentialaward WHERE convener_id = %(cid)s AND awarded_on IS NOT NULL
+    GROUP BY participant_id
 ), gains AS (
     SELECT participant_id AS pid, COUNT(*) AS gains FROM programs_skillgain
     WHERE convener_id = %(cid)s AND achieved_on BETWEEN %(start)s AND %(end)s GROUP BY participant_id
@@ -336,8 +348,10 @@ WITH checks AS (
                AS ret180_due,
            COALESCE(ck.emp90, 0) AS emp90, COALESCE(ck.same90, 0) AS same90,
            COALESCE(ck.emp180, 0) AS emp180, COALESCE(ck.same180, 0) AS same180,
-           COALESCE(cr.cred_training, 0) AS cred_training, COALESCE(cr.cred_exit, 0) AS cred_exit,
-           COALESCE(cr.cred_snap, 0) AS cred_snap,
+           {awarded("pe.started = 1 AND pe.status IN ('completed', 'withdrawn')", "pe.enrolled_on",
+                    d.plus_days("COALESCE(pe.completed_on, pe.withdrawn_on)", 365))} AS cred_training,
+           {awarded("st.exit_date IS NOT NULL", "st.entry_date", d.plus_days("st.exit_date", 365))} AS cred_exit,
+           {awarded("st.snap_exit IS NOT NULL", "st.snap_entry", d.plus_days("st.snap_exit", 365))} AS cred_snap,
            COALESCE(w.q2_wages, 0) AS q2_wages, COALESCE(w.q4_wages, 0) AS q4_wages,
            COALESCE(w.same_q2q4, 0) AS same_q2q4,
            COALESCE(w.sq2_wages, 0) AS sq2_wages, COALESCE(w.sq4_wages, 0) AS sq4_wages

@@ -492,6 +492,21 @@ def test_every_overall_figure_of_program_year_2024_is_the_hand_computed_one(gamm
 
 
 @pytest.mark.django_db
+def test_a_person_with_several_credentials_counts_when_any_one_falls_in_the_window(gamma: Gamma) -> None:
+    """Most people hold one credential, and the engine compares that one date directly; with several, any one
+    awarded from the start of training to a year after leaving it counts, not only the first."""
+    # Hal's credential (2024-08-15) came from his spring 2024 cohort. He comes back for C2, in the period.
+    start(gamma, "Hal", "C2", date(2025, 2, 3))
+    finish(gamma, "Hal", "completed", date(2025, 5, 2))
+    before = report(gamma)["overall"]
+    # He is a finisher of the credential rate now, without a credential of this training: his one is older.
+    assert (before["cred"], before["cred_den"]) == (EXPECTED_PY2024["cred"], EXPECTED_PY2024["cred_den"] + 1)
+    credential(gamma, "Hal", date(2025, 5, 2))  # his second: not his first, and it counts
+    after = report(gamma)["overall"]
+    assert (after["cred"], after["cred_den"]) == (EXPECTED_PY2024["cred"] + 1, EXPECTED_PY2024["cred_den"] + 1)
+
+
+@pytest.mark.django_db
 def test_sqlite_and_postgresql_give_the_same_hand_computed_snapshot(gamma: Gamma) -> None:
     """SQLite (medians in Python) and PostgreSQL (percentile_cont) must give one and the same snapshot.
 
