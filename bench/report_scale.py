@@ -618,9 +618,12 @@ def time_report(convener_id: int) -> dict[str, Any]:
 
     timings: dict[str, Any] = {}
     # The same session settings as the engine gives itself (reports/engine.py), so the comparison is fair: its
-    # work_mem, and the server's jit (both compiled when their cost passes jit_above_cost).
+    # work_mem, and the server's jit (both compiled when their cost passes jit_above_cost) without optimization.
+    from reports.engine import JIT_OPTIMIZE_ABOVE_COST
+
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"SET LOCAL jit_optimize_above_cost = {JIT_OPTIMIZE_ABOVE_COST}")
         for key in ("scan_cold_s", "scan_s"):
             t0 = perf_counter()
             cursor.execute(SCAN_SQL, {"c": convener_id})

@@ -228,7 +228,8 @@ FROM (
     -- enrollments is the frame of MIN and MAX; ROW_NUMBER does not read the frame.
     WINDOW person_enrollments AS (PARTITION BY pid ORDER BY in_period DESC, enrolled_on, eid
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-) ranked WHERE rn = 1"""),
+) ranked WHERE rn = 1
+ORDER BY pid"""),
         (f"{p}_st", f"""
 CREATE TEMPORARY TABLE {p}_st AS
 SELECT pid, entry_date, snap_et, snap_entry, excluded, snap_excluded,
@@ -248,7 +249,8 @@ FROM (
     FROM participants_streamenrollment se JOIN programs_fundingstream fs ON fs.id = se.stream_id
     WHERE se.convener_id = %(cid)s {stream_filter} {stream_people}
     GROUP BY se.participant_id
-) streams"""),
+) streams
+ORDER BY pid"""),
         # Wages of the 2nd and 4th quarters after each exit (WIOA, and SNAP E&T's own exit), per employer first
         # so "the same employer in Q2 and Q4" is one comparison. Only those four quarters' rows are read on.
         (f"{p}_wg", f"""
@@ -265,30 +267,41 @@ FROM (
     WHERE w.convener_id = %(cid)s AND (x.xq IS NOT NULL OR x.sxq IS NOT NULL)
       AND w.year * 4 + w.quarter - 1 IN (x.xq + 2, x.xq + 4, x.sxq + 2, x.sxq + 4)
     GROUP BY x.pid, w.employer_fein
-) by_employer GROUP BY pid"""),
-        # The first job that began on or after the anchor enrollment started.
+) by_employer GROUP BY pid
+ORDER BY pid"""),
+        # The first job that began on or after the anchor enrollment started, with its employer's size and
+        # industry and its day-90 and day-180 checks (joined here, so that the facts join only on the person).
         (f"{p}_job", f"""
 CREATE TEMPORARY TABLE {p}_job AS
-SELECT pid, plid, start_date, hourly_wage, placement_type, occupation_id, employer_id FROM (
-    SELECT pl.participant_id AS pid, pl.id AS plid, pl.start_date, pl.hourly_wage, pl.placement_type,
-           pl.occupation_id, pl.employer_id,
-           ROW_NUMBER() OVER (PARTITION BY pl.participant_id ORDER BY pl.start_date, pl.id) AS rn
-    FROM participants_placement pl JOIN {p}_pe a ON a.pid = pl.participant_id
-    WHERE pl.convener_id = %(cid)s AND a.started = 1 AND pl.start_date >= a.enrolled_on
-) jobs WHERE rn = 1"""),
-        (f"{p}_facts", f"""
-CREATE TEMPORARY TABLE {p}_facts AS
-WITH checks AS (
+WITH jobs AS MATERIALIZED (
+    SELECT pid, plid, start_date, hourly_wage, placement_type, occupation_id, employer_id FROM (
+        SELECT pl.participant_id AS pid, pl.id AS plid, pl.start_date, pl.hourly_wage, pl.placement_type,
+               pl.occupation_id, pl.employer_id,
+               ROW_NUMBER() OVER (PARTITION BY pl.participant_id ORDER BY pl.start_date, pl.id) AS rn
+        FROM participants_placement pl JOIN {p}_pe a ON a.pid = pl.participant_id
+        WHERE pl.convener_id = %(cid)s AND a.started = 1 AND pl.start_date >= a.enrolled_on
+    ) ranked WHERE rn = 1
+), checks AS (
     SELECT rc.placement_id,
            MAX(CASE WHEN rc.milestone_days = 90 AND rc.employed THEN 1 ELSE 0 END) AS emp90,
            MAX(CASE WHEN rc.milestone_days = 90 AND rc.employed AND rc.same_employer THEN 1 ELSE 0 END) AS same90,
            MAX(CASE WHEN rc.milestone_days = 180 AND rc.employed THEN 1 ELSE 0 END) AS emp180,
            MAX(CASE WHEN rc.milestone_days = 180 AND rc.employed AND rc.same_employer THEN 1 ELSE 0 END)
                AS same180
-    FROM participants_retentioncheck rc JOIN {p}_job j ON j.plid = rc.placement_id
+    FROM participants_retentioncheck rc JOIN jobs j ON j.plid = rc.placement_id
     WHERE rc.convener_id = %(cid)s AND rc.milestone_days IN (90, 180)
     GROUP BY rc.placement_id
-), creds AS (
+)
+SELECT j.*, o.size_band, o.naics_code,
+       COALESCE(ck.emp90, 0) AS emp90, COALESCE(ck.same90, 0) AS same90,
+       COALESCE(ck.emp180, 0) AS emp180, COALESCE(ck.same180, 0) AS same180
+FROM jobs j
+LEFT JOIN partnerships_organization o ON o.id = j.employer_id
+LEFT JOIN checks ck ON ck.placement_id = j.plid
+ORDER BY j.pid"""),
+        (f"{p}_facts", f"""
+CREATE TEMPORARY TABLE {p}_facts AS
+WITH creds AS (
     -- Each person's credential dates, grouped on their own (a join of every award to the enrollments and to the
     -- streams, to compare dates row by row, cost two more hash joins of a million rows); compared in person below.
     SELECT participant_id AS pid, COUNT(*) AS n, MIN(awarded_on) AS first_award, {d.date_list('awarded_on')} AS awards
@@ -333,21 +346,21 @@ WITH checks AS (
            CASE WHEN g.gains > 0 THEN 1 ELSE 0 END AS gained,
            CASE WHEN j.plid IS NOT NULL THEN 1 ELSE 0 END AS placed,
            {d.real('j.hourly_wage')} AS wage, j.placement_type, j.occupation_id, j.employer_id,
-           {d.c_text("COALESCE(NULLIF(o.size_band, ''), CASE WHEN j.plid IS NULL THEN 'not_placed' "
+           {d.c_text("COALESCE(NULLIF(j.size_band, ''), CASE WHEN j.plid IS NULL THEN 'not_placed' "
                      "ELSE 'not_recorded' END)")} AS size_band,
            CASE WHEN pe.status = 'completed' AND j.plid IS NOT NULL
                      AND j.start_date <= {d.plus_days('pe.completed_on', window)}
                      AND (j.occupation_id = pe.target_occupation_id
                           OR EXISTS (SELECT 1 FROM programs_program_target_occupations pto
                                      WHERE pto.program_id = pe.program_id AND pto.occupation_id = j.occupation_id)
-                          OR (pe.industry_naics <> '' AND o.naics_code LIKE pe.industry_naics || '%%'))
+                          OR (pe.industry_naics <> '' AND j.naics_code LIKE pe.industry_naics || '%%'))
                 THEN 1 ELSE 0 END AS hired,
            CASE WHEN j.plid IS NOT NULL AND {d.plus_days('j.start_date', 90)} <= %(as_of)s THEN 1 ELSE 0 END
                AS ret90_due,
            CASE WHEN j.plid IS NOT NULL AND {d.plus_days('j.start_date', 180)} <= %(as_of)s THEN 1 ELSE 0 END
                AS ret180_due,
-           COALESCE(ck.emp90, 0) AS emp90, COALESCE(ck.same90, 0) AS same90,
-           COALESCE(ck.emp180, 0) AS emp180, COALESCE(ck.same180, 0) AS same180,
+           COALESCE(j.emp90, 0) AS emp90, COALESCE(j.same90, 0) AS same90,
+           COALESCE(j.emp180, 0) AS emp180, COALESCE(j.same180, 0) AS same180,
            {awarded("pe.started = 1 AND pe.status IN ('completed', 'withdrawn')", "pe.enrolled_on",
                     d.plus_days("COALESCE(pe.completed_on, pe.withdrawn_on)", 365))} AS cred_training,
            {awarded("st.exit_date IS NOT NULL", "st.entry_date", d.plus_days("st.exit_date", 365))} AS cred_exit,
@@ -358,8 +371,6 @@ WITH checks AS (
     FROM {people}
     LEFT JOIN {p}_wg w ON w.pid = p.id
     LEFT JOIN {p}_job j ON j.pid = p.id
-    LEFT JOIN partnerships_organization o ON o.id = j.employer_id
-    LEFT JOIN checks ck ON ck.placement_id = j.plid
     LEFT JOIN creds cr ON cr.pid = p.id
     LEFT JOIN gains g ON g.pid = p.id
     LEFT JOIN services sv ON sv.pid = p.id
@@ -708,17 +719,34 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 # jit: the server's setting. PostgreSQL compiles only statements whose cost passes jit_above_cost:
                 # the steps over a million people run 10 to 25% faster compiled (measured, README), a small
-                # workspace's report is not compiled at all.
+                # workspace's report is not compiled at all. LLVM's optimization passes, though, took up to 1.9 s
+                # to compile the facts and gained nothing measurable: off.
+                cursor.execute(f"SET LOCAL jit_optimize_above_cost = {JIT_OPTIMIZE_ABOVE_COST}")
                 # Temporary tables live in local buffers; 8MB by default sends a million rows to disk. Settable
                 # only before the session's first temporary table, hence the savepoint and the suppress.
                 with contextlib.suppress(DatabaseError), transaction.atomic():
                     cursor.execute("SET LOCAL temp_buffers = '512MB'")
+            large: set[str] = set()
             for number, (name, sql) in enumerate(steps):
-                say(5 + 55 * number // len(steps), STEP_LABELS.get(name.rsplit("_", 1)[-1], "Gathering"))
+                step = name.rsplit("_", 1)[-1]
+                say(5 + 55 * number // len(steps), STEP_LABELS.get(step, "Gathering"))
+                merge = d.pg and step == "facts" and large >= set(PER_PERSON_STEPS)
+                if merge:
+                    # Every step table is written in person order and indexed on the person: the facts join them
+                    # all by merging the sorted streams, with no hash table to build (a hash join of a million
+                    # rows costs more than a second here; the facts were seven). The planner, costing a merge
+                    # through an index, still prefers hashing, hence the switch, for this statement only.
+                    cursor.execute("SET LOCAL enable_hashjoin = off")
                 cursor.execute(sql, params)
                 created.append(name)
-                if d.pg and cursor.rowcount > ANALYZE_ABOVE_ROWS:
-                    cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[name.rsplit('_', 1)[-1]])})")
+                rows = cursor.rowcount
+                if merge:
+                    cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
+                if d.pg and rows > ANALYZE_ABOVE_ROWS:
+                    large.add(step)
+                    if step in PER_PERSON_STEPS:
+                        cursor.execute(f"CREATE INDEX ON {name} (pid)")
+                    cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[step])})")
             say(65, "Counting outcomes for every group")
             groups = aggregate(cursor, prefix, d)
             overall = groups["all"].get("all") or {
@@ -748,6 +776,10 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
     }
 
 
+# jit_optimize_above_cost of the report's transaction, and of the benchmark's plain scan beside it: -1, never.
+JIT_OPTIMIZE_ABOVE_COST = -1
+# The steps written in person order (ORDER BY pid) that the facts join on the person.
+PER_PERSON_STEPS = ("pe", "st", "wg", "job")
 # Below this many rows the planner's default guess for an un-analyzed table is good enough, and ANALYZE costs more
 # than it saves (a small workspace's report, every test's world).
 ANALYZE_ABOVE_ROWS = 5_000
