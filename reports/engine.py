@@ -1,16 +1,20 @@
 """The report engine: every outcome measure of DOMAIN.md §4 for one scope and period, computed in the database.
 
 How it works, in a few set-based statements:
-1. One ``CREATE TEMPORARY TABLE ... AS WITH ...`` builds the *facts*: one row per person in scope, with their
-   breakdown keys and, per measure, whether they count (started, completed, hired within the window, retained,
-   credential, exit quarter, wages in the 2nd and 4th quarters after exit...). Every join is a hash join on
-   the participant; the 4,000,000 wage rows are read once, filtered to the four quarters that matter.
-2. One grouped ``SELECT`` per breakdown sums those flags (``percentile_cont`` gives the medians on PostgreSQL).
-3. Small roll-ups: supportive-service dollars by type and stream, work-based learning, hires by occupation.
+1. Per-person steps, each a temporary table: the first enrollment in scope (``pe``), the funding streams and the
+   exits (``st``), the wages of the 2nd and 4th quarters after exit (``wg``: the 4,000,000 wage rows are read once,
+   filtered to the four quarters that matter), the first job with its employer and its checks (``job``).
+2. The *facts*: one row per person in scope, with their breakdown keys and, per measure, whether they count
+   (started, completed, hired within the window, retained, credential, exit quarter...). On PostgreSQL a large
+   report writes the per-person steps in person order, indexes them, and merge-joins them (no hash table to build).
+3. The *cells*: one pass groups the facts by a few columns of small cardinality (``CELL_SETS``), summing every
+   count; each breakdown's figures are the sums of its cells. Medians do not add up: a few passes over the facts
+   (``percentile_cont`` on PostgreSQL).
+4. Small roll-ups: supportive-service dollars by type and stream, work-based learning, hires by occupation.
 
-PostgreSQL and SQLite run the same SQL, except for date arithmetic (``Dialect``) and medians: SQLite has no
-``percentile_cont``, so it reads the sorted values and takes the same interpolated median in Python. The
-tests check that both give the same figures.
+PostgreSQL and SQLite run the same SQL, except for date arithmetic and lists of dates (``Dialect``), the grouping
+of the cells (``GROUPING SETS`` or a ``UNION ALL``) and medians: SQLite has no ``percentile_cont``, so it reads the
+sorted values and takes the same interpolated median in Python. The tests check that both give the same figures.
 
 Definitions (DOMAIN.md §4), all for the people of the scope:
 - *started*: their first cohort enrollment in the scope with an enrolment date in the period (applicants who
