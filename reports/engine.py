@@ -42,17 +42,21 @@ Definitions (DOMAIN.md §4), all for the people of the scope:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from statistics import median
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from partnerships.models import Convener, Organization, Partnership
@@ -157,14 +161,26 @@ def _table_prefix() -> str:
     return f"rpt_{uuid.uuid4().hex[:10]}"
 
 
-def _steps(d: Dialect, inputs: ReportInputs, p: str) -> list[tuple[str, str]]:
-    """(temporary table, CREATE statement) in order. Each step is one set-based statement over one or two base
-    tables, keyed by the participant; PostgreSQL ANALYZEs each, so the next join is planned on real row counts
-    (one big statement of CTEs was planned on guesses and ran nested loops and merge sorts)."""
+def _steps(d: Dialect, inputs: ReportInputs, p: str, *, facts: str = "", persistence: str = "TEMPORARY",
+           ranged: bool = False) -> list[tuple[str, str]]:
+    """(table, CREATE statement) in order. Each step is one set-based statement over one or two base tables, keyed
+    by the participant; PostgreSQL ANALYZEs each, so the next join is planned on real row counts (one big statement
+    of CTEs was planned on guesses and ran nested loops and merge sorts).
+
+    The steps are temporary tables named ``{p}_<step>``; the facts table is ``facts`` (default ``{p}_facts``),
+    ``persistence`` TEMPORARY or, when other sessions read it, UNLOGGED. ``ranged``: every base table is read for the
+    participants from ``%(lo)s`` to ``%(hi)s`` only (one part of a report that several sessions compute)."""
+    facts = facts or f"{p}_facts"
     sid = int(inputs.scope_id or 0)
+
+    def part(column: str) -> str:
+        return f"AND {column} BETWEEN %(lo)s AND %(hi)s" if ranged else ""
+
     cohort_filter = {"partnership": f"AND c.partnership_id = {sid}", "program": f"AND c.program_id = {sid}",
                      "cohort": f"AND c.id = {sid}"}.get(inputs.scope, "")
+    cohort_filter += part("e.participant_id")
     stream_filter = f"AND se.stream_id = {sid}" if inputs.scope == "stream" else ""
+    stream_filter += part("se.participant_id")
     # Stream enrollments of the people in scope only (a partnership's report never reads the whole workspace's).
     stream_people = (f"AND se.participant_id IN (SELECT pid FROM {p}_pe)"
                      if inputs.scope in ("partnership", "program", "cohort") else "")
@@ -268,7 +284,7 @@ FROM (
            SUM(CASE WHEN w.year * 4 + w.quarter - 1 = x.sxq + 2 THEN {d.real('w.wages')} ELSE 0 END) AS sq2w,
            SUM(CASE WHEN w.year * 4 + w.quarter - 1 = x.sxq + 4 THEN {d.real('w.wages')} ELSE 0 END) AS sq4w
     FROM {p}_st x JOIN participants_quarterlywage w ON w.participant_id = x.pid
-    WHERE w.convener_id = %(cid)s AND (x.xq IS NOT NULL OR x.sxq IS NOT NULL)
+    WHERE w.convener_id = %(cid)s AND (x.xq IS NOT NULL OR x.sxq IS NOT NULL) {part("w.participant_id")}
       AND w.year * 4 + w.quarter - 1 IN (x.xq + 2, x.xq + 4, x.sxq + 2, x.sxq + 4)
     GROUP BY x.pid, w.employer_fein
 ) by_employer GROUP BY pid
@@ -284,6 +300,7 @@ WITH jobs AS MATERIALIZED (
                ROW_NUMBER() OVER (PARTITION BY pl.participant_id ORDER BY pl.start_date, pl.id) AS rn
         FROM participants_placement pl JOIN {p}_pe a ON a.pid = pl.participant_id
         WHERE pl.convener_id = %(cid)s AND a.started = 1 AND pl.start_date >= a.enrolled_on
+              {part("pl.participant_id")}
     ) ranked WHERE rn = 1
 ), checks AS (
     SELECT rc.placement_id,
@@ -303,20 +320,22 @@ FROM jobs j
 LEFT JOIN partnerships_organization o ON o.id = j.employer_id
 LEFT JOIN checks ck ON ck.placement_id = j.plid
 ORDER BY j.pid"""),
-        (f"{p}_facts", f"""
-CREATE TEMPORARY TABLE {p}_facts AS
+        (facts, f"""
+CREATE {persistence} TABLE {facts} AS
 WITH creds AS (
     -- Each person's credential dates, grouped on their own (a join of every award to the enrollments and to the
     -- streams, to compare dates row by row, cost two more hash joins of a million rows); compared in person below.
     SELECT participant_id AS pid, COUNT(*) AS n, MIN(awarded_on) AS first_award, {d.date_list('awarded_on')} AS awards
-    FROM programs_credentialaward WHERE convener_id = %(cid)s AND awarded_on IS NOT NULL
+    FROM programs_credentialaward WHERE convener_id = %(cid)s AND awarded_on IS NOT NULL {part("participant_id")}
     GROUP BY participant_id
 ), gains AS (
     SELECT participant_id AS pid, COUNT(*) AS gains FROM programs_skillgain
-    WHERE convener_id = %(cid)s AND achieved_on BETWEEN %(start)s AND %(end)s GROUP BY participant_id
+    WHERE convener_id = %(cid)s AND achieved_on BETWEEN %(start)s AND %(end)s {part("participant_id")}
+    GROUP BY participant_id
 ), services AS (
     SELECT participant_id AS pid, SUM({d.real('amount')}) AS dollars FROM participants_supportiveservice
     WHERE convener_id = %(cid)s AND status IN ('approved', 'paid') AND provided_on BETWEEN %(start)s AND %(end)s
+          {part("participant_id")}
     GROUP BY participant_id
 ), person AS (
     SELECT p.id AS pid,
@@ -378,7 +397,7 @@ WITH creds AS (
     LEFT JOIN creds cr ON cr.pid = p.id
     LEFT JOIN gains g ON g.pid = p.id
     LEFT JOIN services sv ON sv.pid = p.id
-    WHERE p.convener_id = %(cid)s {in_scope}
+    WHERE p.convener_id = %(cid)s {in_scope} {part("p.id")}
     {d.fence}
 )
 SELECT pid, started, program_id, cohort_id, enrolled_on, occupation_id, employer_id, hired,
@@ -540,7 +559,7 @@ def cell_set(dim: Dim) -> int:
 DIM_CELLS = {dim.kind: cell_set(dim) for dim in DIMS}  # fails at import if a Dim has no set
 
 
-def _cells_step(d: Dialect, p: str) -> tuple[str, str]:
+def _cells_step(d: Dialect, facts: str, cells_table: str, persistence: str = "TEMPORARY") -> tuple[str, str]:
     """(table, CREATE statement) of the cells: g (which set), the set's columns (NULL for the others' columns),
     every count summed, and the parts of the means and money sums (CELL_PARTS)."""
     cents = {"cents_wage": d.cents("wage"), "cents_service": d.cents("service_dollars"), "cents_cost": d.cents("cost")}
@@ -553,12 +572,12 @@ def _cells_step(d: Dialect, p: str) -> tuple[str, str]:
         which = " ".join(f"WHEN {mask(cells)} THEN {i}" for i, cells in enumerate(CELL_SETS))
         sets = ", ".join(f"({', '.join(cells)})" for cells in CELL_SETS)
         select = (f"SELECT CASE GROUPING({', '.join(CELL_COLUMNS)}) {which} END AS g, {', '.join(CELL_COLUMNS)}, "
-                  f"{sums} FROM {p}_facts GROUP BY GROUPING SETS ({sets})")
+                  f"{sums} FROM {facts} GROUP BY GROUPING SETS ({sets})")
     else:
         select = " UNION ALL ".join(
             f"SELECT {i} AS g, {', '.join(c if c in cells else f'NULL AS {c}' for c in CELL_COLUMNS)}, {sums} "
-            f"FROM {p}_facts GROUP BY {', '.join(cells)}" for i, cells in enumerate(CELL_SETS))
-    return f"{p}_cells", f"CREATE TEMPORARY TABLE {p}_cells AS {select}"
+            f"FROM {facts} GROUP BY {', '.join(cells)}" for i, cells in enumerate(CELL_SETS))
+    return cells_table, f"CREATE {persistence} TABLE {cells_table} AS {select}"
 
 
 def _cents(value: Any) -> float | None:
@@ -588,29 +607,46 @@ def _group(value: Any) -> str:
     return str(value) if value is not None else "none"
 
 
-def aggregate(cursor: Any, prefix: str, d: Dialect) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every stored figure for every group of every Dim: kind -> group -> figures. The counts and sums come from
-    the cells (``{prefix}_cells``), the medians from the facts."""
-    out: dict[str, dict[str, dict[str, Any]]] = {dim.kind: {} for dim in DIMS}
+Groups = dict[str, dict[str, dict[str, Any]]]
+Job = Callable[[Any], None]  # a statement or a few, run on the cursor it is given
+
+
+def cell_sums(cursor: Any, cells: str) -> Groups:
+    """Every count and money figure for every group of every Dim: kind -> group -> figures, the sums of the cells
+    (the table or view ``cells``). The medians are None until ``median_jobs`` fill them in."""
+    out: Groups = {dim.kind: {} for dim in DIMS}
     for dim in DIMS:
         columns = [*(f"f_{key}" for key in FAMILY_KEYS[dim.family]), *(CELL_PARTS if dim.family != "snap" else ())]
         where = "".join(f" AND {c} = 1" for c in dim.where)
         cursor.execute(f"SELECT {dim.key or repr(dim.group)}, {', '.join(f'SUM({c})' for c in columns)} "
-                       f"FROM {prefix}_cells WHERE g = {DIM_CELLS[dim.kind]}{where} GROUP BY 1")
+                       f"FROM {cells} WHERE g = {DIM_CELLS[dim.kind]}{where} GROUP BY 1")
         for group, *sums in cursor.fetchall():
             out[dim.kind][_group(group)] = _figures(dim.family, tuple(sums))
-    _aggregate_medians(cursor, f"{prefix}_facts", d, out)
     return out
 
 
-def _aggregate_medians(cursor: Any, table: str, d: Dialect, out: dict[str, dict[str, dict[str, Any]]]) -> None:
-    """Each group's medians, into the groups the cells found. PostgreSQL: percentile_cont, a few passes in all;
-    SQLite: each group's values read sorted, the median taken in Python (the same interpolation)."""
+def median_jobs(table: str, d: Dialect, out: Groups) -> list[Job]:
+    """Each group's medians, into the groups of ``out`` (``cell_sums``), as independent passes over the facts that
+    may run one after the other or side by side on several connections. PostgreSQL: percentile_cont, four passes,
+    the two longest first (side by side, the first and third and the second and fourth take about as long); SQLite:
+    each group's values read sorted, the median taken in Python (the same interpolation)."""
     if d.pg:
-        _medians_filtered(cursor, table, out, [dim for dim in DIMS if dim.key is None])
-        for family in FAMILY_KEYS:
-            _medians_partitions(cursor, table, out, [dim for dim in DIMS if dim.family == family and dim.key], family)
-        return
+        partitions = {family: [dim for dim in DIMS if dim.family == family and dim.key] for family in FAMILY_KEYS}
+        jobs: list[Job] = [
+            functools.partial(_medians_partitions, table=table, out=out, dims=partitions["breakdown"],
+                              family="breakdown", median=median)
+            for median in _medians("breakdown")]
+        jobs += [functools.partial(_medians_partitions, table=table, out=out, dims=partitions[family], family=family,
+                                   median=median)
+                 for family in FAMILY_KEYS if family != "breakdown" and partitions[family]
+                 for median in _medians(family)]
+        jobs.append(functools.partial(_medians_filtered, table=table, out=out,
+                                      dims=[dim for dim in DIMS if dim.key is None]))
+        return jobs
+    return [functools.partial(_medians_sqlite, table=table, out=out)]
+
+
+def _medians_sqlite(cursor: Any, *, table: str, out: Groups) -> None:
     for dim in DIMS:
         key = dim.key or f"'{dim.group}'"
         where = " AND ".join(f"{c} = 1" for c in dim.where) or "1 = 1"
@@ -624,7 +660,7 @@ def _aggregate_medians(cursor: Any, table: str, d: Dialect, out: dict[str, dict[
                     out[dim.kind][group][median_key] = _num(_interpolated_median(found))
 
 
-def _medians_filtered(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim]) -> None:
+def _medians_filtered(cursor: Any, *, table: str, out: Groups, dims: list[Dim]) -> None:
     """PostgreSQL: the medians of everyone and of each flag (barriers, benefits: the people whose one 0/1 column is
     1) in one plain aggregate, each percentile_cont its own sort of only its rows (FILTER)."""
     medians = [(dim, key, f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}) "
@@ -638,9 +674,9 @@ def _medians_filtered(cursor: Any, table: str, out: dict[str, dict[str, dict[str
             out[dim.kind][dim.group][key] = _num(value)
 
 
-def _medians_partitions(cursor: Any, table: str, out: dict[str, dict[str, dict[str, Any]]], dims: list[Dim],
-                        family: str) -> None:
-    """PostgreSQL: the partitions of one family, one pass per median over only the rows that have the value: each
+def _medians_partitions(cursor: Any, *, table: str, out: Groups, dims: list[Dim], family: str,
+                        median: tuple[str, str, str]) -> None:
+    """PostgreSQL: the partitions of one family, one pass for one median over only the rows that have the value: each
     group's values gathered by hashing (GROUPING SETS; GROUPING() tells which set a row belongs to), then each
     group's own small array sorted by percentile_cont. Several times faster than a sorted GROUPING SETS pass. The
     rows come sorted by the value (one sort), so each group's array is gathered in order and the sort of
@@ -657,20 +693,20 @@ def _medians_partitions(cursor: Any, table: str, out: dict[str, dict[str, dict[s
     by_mask = {sum(1 << (len(columns) - 1 - position[c]) for c in columns if c not in dim.columns): dim
                for dim in dims}
     grouped = ", ".join(columns)
-    for key, col, flag in _medians(family):
-        wanted = " AND ".join((f"{flag} = 1", *(f"{c} = 1" for c in common)))
-        cursor.execute(
-            f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
-            f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals "
-            f"FROM (SELECT {grouped}, {col} FROM {table} WHERE {wanted} ORDER BY {col}) by_value "
-            f"GROUP BY GROUPING SETS ({sets})) per_group")
-        for mask, *values, value in cursor.fetchall():
-            dim = by_mask[mask]
-            if any(values[position[c]] != 1 for c in dim.where):
-                continue  # a started-only or SNAP E&T set's rows of the people it leaves out
-            group = _group(values[position[dim.key]]) if dim.key else dim.group
-            if group in out[dim.kind]:
-                out[dim.kind][group][key] = _num(value)
+    key, col, flag = median
+    wanted = " AND ".join((f"{flag} = 1", *(f"{c} = 1" for c in common)))
+    cursor.execute(
+        f"SELECT g, {grouped}, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v) "
+        f"FROM (SELECT {grouping} AS g, {grouped}, array_agg({col}) AS vals "
+        f"FROM (SELECT {grouped}, {col} FROM {table} WHERE {wanted} ORDER BY {col}) by_value "
+        f"GROUP BY GROUPING SETS ({sets})) per_group")
+    for mask, *values, value in cursor.fetchall():
+        dim = by_mask[mask]
+        if any(values[position[c]] != 1 for c in dim.where):
+            continue  # a started-only or SNAP E&T set's rows of the people it leaves out
+        group = _group(values[position[dim.key]]) if dim.key else dim.group
+        if group in out[dim.kind]:
+            out[dim.kind][group][key] = _num(value)
 
 
 def _labels(convener: Convener, kind: str, ids: list[str]) -> dict[str, str]:
@@ -708,65 +744,17 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
     """Every figure of the report, unsuppressed, with the people behind each (JSON-ready)."""
     say = progress or (lambda pct, step: None)
     d = Dialect(connection.vendor)
-    prefix = _table_prefix()
-    table = f"{prefix}_facts"
     params = {"cid": convener.pk, "start": d.param(inputs.period_start), "end": d.param(inputs.period_end),
               "as_of": d.param(inputs.as_of)}
-    steps = [*_steps(d, inputs, prefix), _cells_step(d, prefix)]
-    created: list[str] = []
-    # One transaction: SET LOCAL applies to it only, and a failure leaves no temporary table behind.
-    with transaction.atomic(), connection.cursor() as cursor:
-        try:
-            if d.pg:
-                # The joins and groupings of one report fit in memory; the default 4MB spills them to disk.
-                # SET LOCAL ends with the transaction the task runs in (reports.services).
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                # jit: the server's setting. PostgreSQL compiles only statements whose cost passes jit_above_cost:
-                # the steps over a million people run 10 to 25% faster compiled (measured, README), a small
-                # workspace's report is not compiled at all. LLVM's optimization passes, though, took up to 1.9 s
-                # to compile the facts and gained nothing measurable: off.
-                cursor.execute(f"SET LOCAL jit_optimize_above_cost = {JIT_OPTIMIZE_ABOVE_COST}")
-                # Temporary tables live in local buffers; 8MB by default sends a million rows to disk. Settable
-                # only before the session's first temporary table, hence the savepoint and the suppress.
-                with contextlib.suppress(DatabaseError), transaction.atomic():
-                    cursor.execute("SET LOCAL temp_buffers = '512MB'")
-            large: set[str] = set()
-            for number, (name, sql) in enumerate(steps):
-                step = name.rsplit("_", 1)[-1]
-                say(5 + 55 * number // len(steps), STEP_LABELS.get(step, "Gathering"))
-                merge = d.pg and step == "facts" and large >= set(PER_PERSON_STEPS)
-                if merge:
-                    # Every step table is written in person order and indexed on the person: the facts join them
-                    # all by merging the sorted streams, with no hash table to build (a hash join of a million
-                    # rows costs more than a second here; the facts were seven). The planner, costing a merge
-                    # through an index, still prefers hashing, hence the switch, for this statement only.
-                    cursor.execute("SET LOCAL enable_hashjoin = off")
-                cursor.execute(sql, params)
-                created.append(name)
-                rows = cursor.rowcount
-                if merge:
-                    cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
-                if d.pg and rows > ANALYZE_ABOVE_ROWS:
-                    large.add(step)
-                    if step in PER_PERSON_STEPS:
-                        cursor.execute(f"CREATE INDEX ON {name} (pid)")
-                    cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[step])})")
-            say(65, "Counting outcomes for every group")
-            groups = aggregate(cursor, prefix, d)
-            overall = groups["all"].get("all") or {
-                **dict.fromkeys(COUNT_SQL, 0), **dict.fromkeys(k for k in FIGURE_KEYS if k not in COUNT_SQL)}
-            breakdowns = {kind: _rows(convener, kind, groups[kind])
-                          for kind in (*PARTITIONS, *FLAGS)}
-            snap = {kind: _rows(convener, kind, groups[f"snap:{kind}"]) for kind in SNAP_PARTITIONS}
-            say(88, "Services, work-based learning and employers")
-            extras = _extras(cursor, d, convener, inputs, table, params)
-        finally:
-            for name in reversed(created):
-                try:
-                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-                except DatabaseError:  # an aborted transaction: the temporary tables go with it
-                    logger.warning("could not drop %s", name)
-                    break
+    parts = _parts(d, convener)
+    if parts:
+        groups, extras = _compute_in_parts(d, convener, inputs, params, parts, say)
+    else:
+        groups, extras = _compute_in_one_session(d, convener, inputs, params, say)
+    overall = groups["all"].get("all") or {
+        **dict.fromkeys(COUNT_SQL, 0), **dict.fromkeys(k for k in FIGURE_KEYS if k not in COUNT_SQL)}
+    breakdowns = {kind: _rows(convener, kind, groups[kind]) for kind in (*PARTITIONS, *FLAGS)}
+    snap = {kind: _rows(convener, kind, groups[f"snap:{kind}"]) for kind in SNAP_PARTITIONS}
     say(95, "Storing the snapshot")
     return {
         "schema": 1,
@@ -778,6 +766,219 @@ def compute_figures(*, convener: Convener, inputs: ReportInputs, progress: Progr
         "snap_breakdowns": snap,
         **extras,
     }
+
+
+def _session_settings(cursor: Any, d: Dialect) -> None:
+    """The settings of a report's transaction (SET LOCAL: they end with it)."""
+    if not d.pg:
+        return
+    # The joins and groupings of one report fit in memory; the default 4MB spills them to disk.
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    # jit: the server's setting. PostgreSQL compiles only statements whose cost passes jit_above_cost: the steps
+    # over a million people run 10 to 25% faster compiled (measured, README), a small workspace's report is not
+    # compiled at all. LLVM's optimization passes, though, took up to 1.9 s to compile the facts and gained nothing
+    # measurable: off.
+    cursor.execute(f"SET LOCAL jit_optimize_above_cost = {JIT_OPTIMIZE_ABOVE_COST}")
+    # Temporary tables live in local buffers; 8MB by default sends a million rows to disk. Settable only before
+    # the session's first temporary table, hence the savepoint and the suppress.
+    with contextlib.suppress(DatabaseError), transaction.atomic():
+        cursor.execute("SET LOCAL temp_buffers = '512MB'")
+
+
+def _run_steps(cursor: Any, d: Dialect, steps: list[tuple[str, str]], params: dict[str, Any],
+               say: Progress | None = None) -> None:
+    """Run the CREATE statements in order; on PostgreSQL, index and analyze each large one."""
+    large: set[str] = set()
+    for number, (name, sql) in enumerate(steps):
+        step = name.rsplit("_", 1)[-1]
+        if say:
+            say(5 + 55 * number // len(steps), STEP_LABELS.get(step, "Gathering"))
+        merge = d.pg and step == "facts" and large >= set(PER_PERSON_STEPS)
+        if merge:
+            # Every step table is written in person order and indexed on the person: the facts join them all by
+            # merging the sorted streams, with no hash table to build (a hash join of a million rows costs more
+            # than a second here; the facts were seven). The planner, costing a merge through an index, still
+            # prefers hashing, hence the switch, for this statement only.
+            cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute(sql, params)
+        rows = cursor.rowcount
+        if merge:
+            cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
+        if d.pg and rows > ANALYZE_ABOVE_ROWS:
+            large.add(step)
+            if step in PER_PERSON_STEPS:
+                cursor.execute(f"CREATE INDEX ON {name} (pid)")
+            cursor.execute(f"ANALYZE {name} ({', '.join(ANALYZE_COLUMNS[step])})")
+
+
+def _drop(cursor: Any, names: list[str], kind: str = "TABLE") -> None:
+    for name in reversed(names):
+        try:
+            cursor.execute(f"DROP {kind} IF EXISTS {name}")
+        except DatabaseError:  # an aborted transaction: the temporary tables go with it
+            logger.warning("could not drop %s", name)
+            break
+
+
+def _compute_in_one_session(d: Dialect, convener: Convener, inputs: ReportInputs, params: dict[str, Any],
+                            say: Progress) -> tuple[Groups, dict[str, Any]]:
+    prefix = _table_prefix()
+    facts, cells = f"{prefix}_facts", f"{prefix}_cells"
+    steps = [*_steps(d, inputs, prefix), _cells_step(d, facts, cells)]
+    # One transaction: SET LOCAL applies to it only, and a failure leaves no temporary table behind.
+    with transaction.atomic(), connection.cursor() as cursor:
+        try:
+            _session_settings(cursor, d)
+            _run_steps(cursor, d, steps, params, say)
+            say(65, "Counting outcomes for every group")
+            groups = cell_sums(cursor, cells)
+            _run_jobs(cursor, jobs=median_jobs(facts, d, groups))
+            say(88, "Services, work-based learning and employers")
+            extras = _extras(cursor, d, convener, inputs, facts, params)
+        finally:
+            _drop(cursor, [name for name, _sql in steps])
+    return groups, extras
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A large workspace's report in parts, side by side (PostgreSQL)
+# ---------------------------------------------------------------------------------------------------------------
+# Every per-person step reads only its own person's rows, so a large workspace's report splits by person: each of
+# REPORT_WORKERS connections computes the steps, the facts and the cells of one range of participants (about as
+# many people in each), on a core of its own. The cells add up across the parts like any cells; the medians read
+# all the facts (a view over the parts) in a few passes, also side by side. The parts' facts and cells are read by
+# other sessions, so they are not temporary tables but UNLOGGED ones (no WAL: they are scratch), in the schema
+# WORK_SCHEMA (the reports migration creates it; the application role may create tables there and nowhere else),
+# and are dropped at the end. A worker killed in the middle leaves its tables behind: the next large report drops
+# those older than STALE_WORK_SECONDS (the name carries the time it was made).
+WORK_SCHEMA = "report_work"
+WORK_PREFIX = "rptp_"
+STALE_WORK_SECONDS = 6 * 3600
+# Below this many participants in the workspace one session is quick enough (a small workspace's report takes well
+# under a second, and the parts would cost more connections than they save).
+PARTS_ABOVE_PEOPLE = 200_000
+
+
+def _parts(d: Dialect, convener: Convener) -> list[tuple[int, int]]:
+    """The participant-id ranges (first, last) of the parts of a report, or [] to run it in one session."""
+    workers = int(getattr(settings, "REPORT_WORKERS", 1))
+    # A caller's open transaction would hide its rows from the other connections (tests, a shell).
+    if not d.pg or workers < 2 or connection.in_atomic_block:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM participants_participant WHERE convener_id = %s", [convener.pk])
+        if cursor.fetchone()[0] <= PARTS_ABOVE_PEOPLE:
+            return []
+        # The last id of each part but the last: as many people in each part (ids are not evenly spread).
+        cursor.execute("SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY id) "
+                       "FROM participants_participant WHERE convener_id = %s",
+                       [[k / workers for k in range(1, workers)], convener.pk])
+        ends = sorted(set(cursor.fetchone()[0]))
+    firsts = [0, *(end + 1 for end in ends)]
+    lasts = [*ends, 2**63 - 1]
+    return list(zip(firsts, lasts, strict=True))
+
+
+def _in_threads(convener: Convener, jobs: list[Callable[[], Any]], *,
+                waiting: Callable[[], None] | None = None) -> list[Any]:
+    """Run each job in a thread of its own, on a connection of its own set to the convener (row-level security),
+    closed after; ``waiting`` is called every second meanwhile (progress). Returns the results in order, or raises
+    the first job's error once all have ended."""
+    from partnerships import rls
+
+    def run(job: Callable[[], Any]) -> Any:
+        try:
+            rls.set_tenant(convener)
+            return job()
+        finally:
+            connection.close()  # the thread's own: its temporary tables and settings go with it
+
+    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="report") as pool:
+        futures = [pool.submit(run, job) for job in jobs]
+        while wait(futures, timeout=1).not_done:
+            if waiting:
+                waiting()
+    return [future.result() for future in futures]
+
+
+def _in_transaction(d: Dialect, work: Callable[[Any], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _session_settings(cursor, d)
+            return work(cursor)
+    return run
+
+
+def _run_jobs(cursor: Any, *, jobs: list[Job]) -> None:
+    for job in jobs:
+        job(cursor)
+
+
+def _sweep_stale_work(cursor: Any) -> None:
+    """Drop what killed reports left in WORK_SCHEMA (views first: they name the tables)."""
+    cursor.execute("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname = %s AND c.relkind IN ('r', 'v') AND c.relname LIKE %s "
+                   "AND pg_has_role(c.relowner, 'USAGE') ORDER BY c.relkind DESC",
+                   [WORK_SCHEMA, WORK_PREFIX.replace("_", "\\_") + "%"])
+    now = time.time()
+    for name, kind in cursor.fetchall():
+        made = name[len(WORK_PREFIX):].split("_", 1)[0]
+        if made.isdigit() and now - int(made) > STALE_WORK_SECONDS:
+            _drop(cursor, [f"{WORK_SCHEMA}.{name}"], "VIEW" if kind == "v" else "TABLE")
+
+
+def _compute_in_parts(d: Dialect, convener: Convener, inputs: ReportInputs, params: dict[str, Any],
+                      parts: list[tuple[int, int]], say: Progress) -> tuple[Groups, dict[str, Any]]:
+    shared = f"{WORK_SCHEMA}.{WORK_PREFIX}{int(time.time())}_{uuid.uuid4().hex[:10]}"
+    facts, cells = f"{shared}_facts", f"{shared}_cells"
+    tables = [f"{shared}_{k}_{step}" for k in range(len(parts)) for step in ("facts", "cells")]
+
+    # Where each part is (its threads write, this one reads): the progress shown is the part furthest behind's.
+    steps_at: dict[int, tuple[int, str]] = {}
+
+    def part(k: int, first: int, last: int) -> Callable[[], None]:
+        steps = [*_steps(d, inputs, _table_prefix(), facts=f"{shared}_{k}_facts", persistence="UNLOGGED",
+                         ranged=True),
+                 _cells_step(d, f"{shared}_{k}_facts", f"{shared}_{k}_cells", "UNLOGGED")]
+
+        def at(pct: int, step: str) -> None:
+            steps_at[k] = (pct, step)
+
+        # Committed at the end of the part: the facts and cells become visible to the other connections.
+        return _in_transaction(d, lambda cursor: _run_steps(cursor, d, steps, {**params, "lo": first, "hi": last},
+                                                            at))
+
+    def waiting() -> None:
+        if len(steps_at) == len(parts):  # every part has begun: the least of them only grows from here
+            pct, step = min(steps_at.values())
+            say(pct, f"{step} ({len(parts)} parts side by side)")
+
+    try:
+        with connection.cursor() as cursor:
+            _sweep_stale_work(cursor)
+        say(5, f"Outcomes per person, in {len(parts)} parts side by side")
+        _in_threads(convener, [part(k, first, last) for k, (first, last) in enumerate(parts)], waiting=waiting)
+        with connection.cursor() as cursor:
+            for view, step in ((facts, "facts"), (cells, "cells")):
+                cursor.execute(f"CREATE VIEW {view} AS " + " UNION ALL ".join(
+                    f"SELECT * FROM {shared}_{k}_{step}" for k in range(len(parts))))
+            say(65, "Counting outcomes for every group")
+            groups = cell_sums(cursor, cells)
+        say(75, "Medians, services, work-based learning and employers")
+        # The median passes dealt out over the workers (median_jobs orders them so that this balances), the
+        # services, work-based learning and employer side on one more connection beside them.
+        jobs = median_jobs(facts, d, groups)
+        workers = len(parts)
+        batches = [jobs[k::workers] for k in range(workers)]
+        results = _in_threads(convener, [
+            *(_in_transaction(d, functools.partial(_run_jobs, jobs=batch)) for batch in batches if batch),
+            _in_transaction(d, lambda cursor: _extras(cursor, d, convener, inputs, facts, params))])
+        extras = results[-1]
+    finally:
+        with connection.cursor() as cursor:
+            _drop(cursor, [facts, cells], "VIEW")
+            _drop(cursor, tables)
+    return groups, extras
 
 
 # jit_optimize_above_cost of the report's transaction, and of the benchmark's plain scan beside it: -1, never.

@@ -358,6 +358,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 
 # sessions and no user cache (a per-process copy could outlive a sign-out or a deactivation made in another process).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# The report engine splits a large workspace's outcome report (over reports.engine.PARTS_ABOVE_PEOPLE participants,
+# PostgreSQL) into this many parts computed side by side, each on a connection (and a core) of its own; 1 runs every
+# report in one session. Each large report holds REPORT_WORKERS + 2 connections while it runs.
+REPORT_WORKERS = env.int("REPORT_WORKERS", default=2)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
