@@ -11,6 +11,9 @@ How it works, in a few set-based statements:
    count; each breakdown's figures are the sums of its cells. Medians do not add up: a few passes over the facts
    (``percentile_cont`` on PostgreSQL).
 4. Small roll-ups: supportive-service dollars by type and stream, work-based learning, hires by occupation.
+5. A large workspace (PostgreSQL, over ``PARTS_ABOVE_PEOPLE`` participants) runs 1 to 3 in parts side by side, one
+   range of participants per connection (``_compute_in_parts``), and the medians and roll-ups on connections of
+   their own: the same statements, on a share of the people each.
 
 PostgreSQL and SQLite run the same SQL, except for date arithmetic and lists of dates (``Dialect``), the grouping
 of the cells (``GROUPING SETS`` or a ``UNION ALL``) and medians: SQLite has no ``percentile_cont``, so it reads the
@@ -929,6 +932,8 @@ def _sweep_stale_work(cursor: Any) -> None:
 
 def _compute_in_parts(d: Dialect, convener: Convener, inputs: ReportInputs, params: dict[str, Any],
                       parts: list[tuple[int, int]], say: Progress) -> tuple[Groups, dict[str, Any]]:
+    """Each statement sees what was committed when it began (READ COMMITTED), as the statements of one session do:
+    a report is as consistent across its parts as across its steps."""
     shared = f"{WORK_SCHEMA}.{WORK_PREFIX}{int(time.time())}_{uuid.uuid4().hex[:10]}"
     facts, cells = f"{shared}_facts", f"{shared}_cells"
     tables = [f"{shared}_{k}_{step}" for k in range(len(parts)) for step in ("facts", "cells")]
