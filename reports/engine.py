@@ -181,9 +181,9 @@ def _steps(d: Dialect, inputs: ReportInputs, p: str, *, facts: str = "", persist
 
     cohort_filter = {"partnership": f"AND c.partnership_id = {sid}", "program": f"AND c.program_id = {sid}",
                      "cohort": f"AND c.id = {sid}"}.get(inputs.scope, "")
-    cohort_filter += part("e.participant_id")
+    cohort_filter = f"{cohort_filter} {part('e.participant_id')}"
     stream_filter = f"AND se.stream_id = {sid}" if inputs.scope == "stream" else ""
-    stream_filter += part("se.participant_id")
+    stream_filter = f"{stream_filter} {part('se.participant_id')}"
     # Stream enrollments of the people in scope only (a partnership's report never reads the whole workspace's).
     stream_people = (f"AND se.participant_id IN (SELECT pid FROM {p}_pe)"
                      if inputs.scope in ("partnership", "program", "cohort") else "")

@@ -84,6 +84,23 @@ def test_the_report_in_three_parts_gives_every_figure_of_the_report_in_one_sessi
     assert work_relations() == []  # the parts' tables and views are dropped
 
 
+@pytest.mark.parametrize("scope", ["partnership", "program", "cohort", "stream"])
+def test_every_scope_in_parts_gives_the_figures_of_one_session(
+        gamma: Gamma, in_parts: list[list[tuple[int, int]]], settings: Any, scope: str) -> None:
+    """Each scope adds its own filter beside the parts' range (a partnership's cohorts, a stream's enrollments)."""
+    from programs.models import FundingStream
+
+    scope_id = {"partnership": gamma.cohorts["C1"].partnership_id, "program": gamma.nurse_aide.pk,
+                "cohort": gamma.cohorts["C1"].pk, "stream": FundingStream.objects.get(code="wioa_adult").pk}[scope]
+    inputs = ReportInputs(scope=scope, scope_id=scope_id, period_start=PY2024[0], period_end=PY2024[1], as_of=AS_OF)
+    settings.REPORT_WORKERS = 1
+    expected = compute_figures(convener=gamma.convener, inputs=inputs)
+    settings.REPORT_WORKERS = 3
+    assert compute_figures(convener=gamma.convener, inputs=inputs) == expected
+    assert len(in_parts) == 1
+    assert expected["overall"]["enrolled"] > 0
+
+
 def test_each_part_reads_only_its_own_people(gamma: Gamma, in_parts: list[list[tuple[int, int]]]) -> None:
     """The parts cover every participant once: consecutive ranges, the first from 0, the last to the end."""
     report(gamma)
