@@ -865,7 +865,7 @@ PARTS_ABOVE_PEOPLE = 200_000
 def _parts(d: Dialect, convener: Convener) -> list[tuple[int, int]]:
     """The participant-id ranges (first, last) of the parts of a report, or [] to run it in one session."""
     workers = int(getattr(settings, "REPORT_WORKERS", 1))
-    # A caller's open transaction would hide its rows from the other connections (tests, a shell).
+    # A caller's open transaction (a test, an atomic block) would hide its rows from the other connections.
     if not d.pg or workers < 2 or connection.in_atomic_block:
         return []
     with connection.cursor() as cursor:
