@@ -868,10 +868,11 @@ def _parts(d: Dialect, convener: Convener) -> list[tuple[int, int]]:
     # A caller's open transaction (a test, an atomic block) would hide its rows from the other connections.
     if not d.pg or workers < 2 or connection.in_atomic_block:
         return []
+    from participants.models import Participant
+
+    if Participant.objects.for_convener(convener).count() <= PARTS_ABOVE_PEOPLE:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM participants_participant WHERE convener_id = %s", [convener.pk])
-        if cursor.fetchone()[0] <= PARTS_ABOVE_PEOPLE:
-            return []
         # The last id of each part but the last: as many people in each part (ids are not evenly spread).
         cursor.execute("SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY id) "
                        "FROM participants_participant WHERE convener_id = %s",
