@@ -5,17 +5,21 @@ each computed on a connection of its own; the medians and the extras then read e
 on connections of their own too. Here the hand-computed fixture of test_engine_fixture.py (about forty people) is
 pushed through that path by lowering the threshold, and must give the very same figures as one session does.
 
-The other connections must see the fixture's rows, so these tests commit them (``transaction=True``); the flush
-after each wipes the reference data migrations wrote (funding streams), which ``serialized_rollback`` loads back.
+The other connections must see the fixture's rows, so these tests commit them (``transaction=True``). The flush
+after a transactional test empties every table, the reference data the migrations wrote included: the fixture
+writes the funding streams again with the migration's own function. (``serialized_rollback`` would reload the whole
+database, and fails once another transactional test has flushed it: the content types are back twice.)
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from partnerships import rls
@@ -25,7 +29,7 @@ from tests.oews import load_oews_extract
 from tests.reports.test_engine_fixture import AS_OF, EXPECTED_PY2024, NOW, PY2024, Gamma, build_gamma, report
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="the parts run on several PostgreSQL connections; SQLite reports run in one"),
 ]
@@ -34,6 +38,7 @@ pytestmark = [
 @pytest.fixture
 def gamma(monkeypatch: pytest.MonkeyPatch) -> Gamma:
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    import_module("programs.migrations.0002_funding_streams").seed(django_apps, None)
     load_oews_extract()
     return build_gamma()
 
